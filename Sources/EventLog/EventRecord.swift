@@ -1,0 +1,2 @@
+/// The generated protobuf message for one stored event (`Proto/envelope.proto`).
+typealias EventRecord = Labelledger_Log_EventRecord

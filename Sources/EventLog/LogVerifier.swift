@@ -1,0 +1,142 @@
+import Foundation
+
+/// The outcome of checking a whole log.
+public struct VerificationReport: Sendable, Equatable {
+    public enum ProblemKind: String, Sendable {
+        /// Bytes that fail a check: data that was written and acknowledged is damaged.
+        case corruption
+        /// An incomplete write at the end of the last segment; it was never acknowledged
+        /// and the next writable open cuts it.
+        case tornTail
+        /// The log ends before positions its index has seen: acknowledged events are gone.
+        case missingEvents
+    }
+
+    /// The first problem found, in log order.
+    public struct Problem: Sendable, Equatable, CustomStringConvertible {
+        public var kind: ProblemKind
+        public var segment: String
+        public var offset: UInt64
+        /// The first position affected.
+        public var position: UInt64
+        public var reason: String
+        public var description: String {
+            "\(kind.rawValue) at position \(position) (segment \(segment), byte offset \(offset)): \(reason)"
+        }
+    }
+
+    public var segments = 0
+    public var frames = 0
+    public var events: UInt64 = 0
+    /// The last position that passed every check.
+    public var verifiedHead: UInt64 = 0
+    public var problem: Problem?
+    public var isClean: Bool { problem == nil }
+}
+
+/// Checks every segment header, frame checksum, record, position and link of the hash
+/// chain, reading only (safe beside a running writer when bounded by its head).
+enum LogVerifier {
+    static func verify(directory: String, upTo limit: UInt64?, indexedHead: UInt64?) throws(LogError) -> VerificationReport {
+        var report = VerificationReport()
+        let segments = try SegmentFile.list(directory: directory)
+        var expected: UInt64 = 1
+        var previousHash = BatchFrame.zeroHash
+        func fail(_ kind: VerificationReport.ProblemKind, _ segment: String, _ offset: UInt64, _ reason: String) {
+            report.problem = .init(kind: kind, segment: segment, offset: offset, position: expected, reason: reason)
+        }
+        segmentLoop: for (index, first) in segments.enumerated() {
+            if let limit, expected > limit { break }
+            let isLast = index == segments.count - 1
+            let file = try SegmentFile(directory: directory, firstPosition: first, writable: false)
+            report.segments += 1
+            let raw = try file.read(at: 0, count: SegmentHeader.size)
+            guard case let .success(header) = raw.withUnsafeBytes({ SegmentHeader.decode($0) }) else {
+                fail(raw.count < SegmentHeader.size && isLast ? .tornTail : .corruption, file.name, 0, "bad segment header")
+                return report
+            }
+            guard header.firstPosition == first, first == expected else {
+                fail(.corruption, file.name, 0, "segment starts at position \(header.firstPosition) (name: \(first)), expected \(expected)")
+                return report
+            }
+            guard header.previousFrameHash == previousHash else {
+                fail(.corruption, file.name, 24, "hash chain broken at the segment header")
+                return report
+            }
+            let scanner = try FrameScanner(file: file)
+            var offset = UInt64(SegmentHeader.size)
+            var groupStart: (offset: UInt64, position: UInt64)?
+            while true {
+                if let limit, expected > limit, groupStart == nil { break segmentLoop }
+                switch try scanner.slot(at: offset) {
+                case let .frame(frameHeader, bytes):
+                    guard frameHeader.firstPosition == expected else {
+                        fail(.corruption, file.name, offset, "frame starts at position \(frameHeader.firstPosition), expected \(expected)")
+                        return report
+                    }
+                    guard frameHeader.previousFrameHash == previousHash else {
+                        fail(.corruption, file.name, offset, "hash chain broken: the frame does not name the SHA-256 of the frame before it")
+                        return report
+                    }
+                    let frame = WalkedFrame(segment: first, segmentName: file.name, offset: offset, header: frameHeader, bytes: bytes)
+                    do throws(LogError) {
+                        _ = try frame.records()
+                    } catch {
+                        fail(.corruption, file.name, offset, error.message)
+                        return report
+                    }
+                    if groupStart == nil { groupStart = (offset, expected) }
+                    previousHash = BatchFrame.sha256(bytes)
+                    offset += UInt64(bytes.count)
+                    expected += UInt64(frameHeader.eventCount)
+                    report.frames += 1
+                    if !frameHeader.isContinued {
+                        groupStart = nil
+                        report.events = expected - 1
+                        report.verifiedHead = expected - 1
+                    }
+                case .end:
+                    if let start = groupStart {
+                        expected = start.position
+                        fail(isLast ? .tornTail : .corruption, file.name, start.offset, "the last commit group has no final frame")
+                        return report
+                    }
+                    continue segmentLoop
+                case let .torn(reason):
+                    if let start = groupStart { expected = start.position; offset = start.offset }
+                    fail(isLast ? .tornTail : .corruption, file.name, offset, reason)
+                    return report
+                case let .corrupt(reason):
+                    fail(.corruption, file.name, offset, reason)
+                    return report
+                }
+            }
+        }
+        if let indexedHead, indexedHead > report.verifiedHead, limit == nil {
+            report.problem = .init(
+                kind: .missingEvents, segment: segments.last.map { SegmentFile.fileName(firstPosition: $0) } ?? "(none)",
+                offset: 0, position: report.verifiedHead + 1,
+                reason: "the log ends at position \(report.verifiedHead) but its index has seen position \(indexedHead)")
+        }
+        return report
+    }
+}
+
+extension EventLog {
+    /// Checks every durable frame of this open log: checksums, records, positions and the
+    /// whole hash chain. Reports the first bad position; never modifies anything.
+    public func verify() throws(LogError) -> VerificationReport {
+        try LogVerifier.verify(directory: path, upTo: head, indexedHead: nil)
+    }
+
+    /// Checks a log directory without opening it for writing (no lock taken): every
+    /// segment to its end, then whether the index has seen positions the log lacks.
+    public static func verify(directory: URL) throws(LogError) -> VerificationReport {
+        let indexPath = directory.path + "/index.sqlite"
+        var indexedHead: UInt64?
+        if FileManager.default.fileExists(atPath: indexPath) {
+            indexedHead = try StreamIndex(path: indexPath).meta()?.headPosition
+        }
+        return try LogVerifier.verify(directory: directory.path, upTo: nil, indexedHead: indexedHead)
+    }
+}

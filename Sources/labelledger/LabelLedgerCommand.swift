@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct LabelLedgerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "labelledger",
+        abstract: "An event-sourced data-management backend for image-labeling jobs.",
+        discussion: "Everything lives in one data directory (default ./labelledger-data).",
+        subcommands: [VerifyCommand.self, BenchCommand.self])
+}
