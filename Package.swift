@@ -8,6 +8,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "EventLog", targets: ["EventLog"]),
+        .library(name: "LabelingDomain", targets: ["LabelingDomain"]),
+        .library(name: "LabelingService", targets: ["LabelingService"]),
         .executable(name: "labelledger", targets: ["labelledger"]),
     ],
     dependencies: [
@@ -16,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // MARK: - System libraries
@@ -37,12 +40,26 @@ let package = Package(
             ],
             exclude: ["FORMAT.md", "Proto/envelope.proto"]
         ),
+        .target(
+            name: "LabelingDomain",
+            dependencies: [
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            exclude: ["Proto/labeling_events.proto"]
+        ),
+
+        .target(
+            name: "LabelingService",
+            dependencies: ["EventLog", "LabelingDomain"]
+        ),
 
         // MARK: - Executables
         .executableTarget(
             name: "labelledger",
             dependencies: [
                 "EventLog",
+                "LabelingDomain",
+                "LabelingService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,6 +73,17 @@ let package = Package(
         .testTarget(
             name: "EventLogTests",
             dependencies: ["EventLog"]
+        ),
+        .testTarget(
+            name: "LabelingDomainTests",
+            dependencies: [
+                "LabelingDomain",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "LabelingServiceTests",
+            dependencies: ["LabelingService"]
         ),
     ]
 )

@@ -42,6 +42,15 @@ extension EventLog {
         return events
     }
 
+    /// The global position of a stream's event at `version`, or nil if the stream has no such
+    /// durable event. Lets a caller check that something derived from the stream (a
+    /// snapshot, a checkpoint) still describes this very log.
+    public func position(ofStream stream: String, version: UInt64) throws(LogError) -> UInt64? {
+        guard version > 0 else { return nil }
+        let found = try index.positions(stream: stream, fromVersion: version, limit: 1)
+        return found.first.flatMap { $0.version == version ? $0.position : nil }
+    }
+
     // MARK: - Time
 
     /// The last position recorded at or before `date`, or 0 when the log has nothing that old.
@@ -189,7 +198,8 @@ public struct StreamEventSequence: AsyncSequence, Sendable {
             try nextSync()
         }
 
-        mutating func nextSync() throws(LogError) -> RecordedEvent? {
+        /// The next event without suspending (reads happen synchronously on the caller's thread).
+        public mutating func nextSync() throws(LogError) -> RecordedEvent? {
             if positionIndex >= positions.count {
                 positions = try log.index.positions(stream: stream, fromVersion: nextVersion, limit: Self.chunk)
                 positionIndex = 0

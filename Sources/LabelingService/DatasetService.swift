@@ -1,0 +1,100 @@
+import EventLog
+import Foundation
+import LabelingDomain
+import Synchronization
+
+/// Executes labeling commands: loads a dataset's state, decides, appends with the
+/// expected version, and keeps the state hot in memory.
+///
+/// ```swift
+/// let service = DatasetService(log: log, snapshotDirectory: data.appendingPathComponent("snapshots"))
+/// let outcome = try await service.execute(
+///     .updateSampleLabels([SampleLabelUpdate(sampleID: "s1", labels: [ManualLabel(name: "cat")])], by: "ana"),
+///     on: "dataset-1", actor: "ana", commandID: requestID)
+/// for result in outcome.decision.results where !result.success { … }
+/// ```
+///
+/// Invariants:
+/// - Commands of one dataset are decided one at a time, against a state that includes
+///   every durable event of its stream (one ``DatasetSession`` actor per dataset).
+/// - A command's events are appended atomically with the state's version as the
+///   expected version; a conflict with another writer re-decides on the newer state.
+/// - A repeated `commandID` appends nothing (the log's idempotency).
+/// - A dataset of any size starts from its latest valid snapshot plus the events after it;
+///   snapshots are written every `snapshotEvery` events, off the command path.
+public final class DatasetService: Sendable {
+    public let log: EventLog
+    public let snapshots: SnapshotStore
+    public let snapshotEvery: UInt64
+    private let sessions = Mutex<[DatasetID: DatasetSession]>([:])
+    private let registry: ModelRegistrySession
+
+    public init(log: EventLog, snapshotDirectory: URL, snapshotEvery: UInt64 = 50_000) {
+        self.log = log
+        self.snapshots = SnapshotStore(directory: snapshotDirectory)
+        self.snapshotEvery = snapshotEvery
+        self.registry = ModelRegistrySession(log: log)
+    }
+
+    func session(_ id: DatasetID) -> DatasetSession {
+        sessions.withLock { sessions in
+            if let session = sessions[id] { return session }
+            let session = DatasetSession(datasetID: id, log: log, snapshots: snapshots, snapshotEvery: snapshotEvery)
+            sessions[id] = session
+            return session
+        }
+    }
+
+    // MARK: - Commands
+
+    /// Executes a dataset command.
+    /// - Parameters:
+    ///   - actor: who is acting (recorded in every event's envelope).
+    ///   - commandID: an idempotency key; a repeated key appends nothing.
+    /// - Throws: ``ServiceError``: `.rule` for a refused command (with the service's code).
+    public func execute(
+        _ command: DatasetCommand, on dataset: DatasetID, actor: String, commandID: String? = nil,
+        correlationID: String = ""
+    ) async throws(ServiceError) -> CommandOutcome {
+        let models: ModelRegistryState
+        if case .requestAutoLabeling = command {
+            models = try await registry.current()
+        } else {
+            models = ModelRegistryState()
+        }
+        return try await session(dataset).execute(
+            command, actor: actor, commandID: commandID, correlationID: correlationID, models: models)
+    }
+
+    /// Registers a pre-labeling model.
+    @discardableResult
+    public func execute(_ command: ModelRegistryCommand, actor: String, commandID: String? = nil) async throws(ServiceError)
+        -> AppendResult?
+    {
+        try await registry.execute(command, actor: actor, commandID: commandID)
+    }
+
+    // MARK: - Queries
+
+    /// The dataset's state including every durable event (nil if it was never created).
+    public func state(of dataset: DatasetID) async throws(ServiceError) -> DatasetState? {
+        let state = try await session(dataset).current()
+        return state.isCreated ? state : nil
+    }
+
+    /// The model registry including every durable event.
+    public func models() async throws(ServiceError) -> ModelRegistryState {
+        try await registry.current()
+    }
+
+    /// Writes a snapshot of the dataset now; returns the stream version it holds.
+    @discardableResult
+    public func snapshot(_ dataset: DatasetID) async throws -> UInt64 {
+        try await session(dataset).snapshotNow()
+    }
+
+    /// How the dataset's state was loaded: from which snapshot, and how many events were replayed.
+    public func loadReport(_ dataset: DatasetID) async -> (snapshotVersion: UInt64?, replayedEvents: Int)? {
+        await session(dataset).loadReport.map { ($0.snapshotVersion, $0.replayedEvents) }
+    }
+}

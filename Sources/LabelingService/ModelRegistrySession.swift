@@ -1,0 +1,59 @@
+import EventLog
+import LabelingDomain
+
+/// The model registry's state and the one place its commands are decided (stream `models`).
+actor ModelRegistrySession {
+    let log: EventLog
+    private var state = ModelRegistryState()
+
+    init(log: EventLog) {
+        self.log = log
+    }
+
+    func current() throws(ServiceError) -> ModelRegistryState {
+        var iterator = log.events(stream: StreamNames.modelRegistry, fromVersion: state.version + 1).makeAsyncIterator()
+        while true {
+            let next: RecordedEvent?
+            do { next = try iterator.nextSync() } catch { throw .log(error) }
+            guard let recorded = next else { return state }
+            do {
+                let event = try DomainEvent.decode(
+                    type: recorded.type, schemaVersion: recorded.schemaVersion, payload: recorded.payload)
+                evolve(&state, event)
+                state.version = recorded.streamVersion
+            } catch {
+                throw .undecodableEvent(position: recorded.position, type: recorded.type, reason: error.message)
+            }
+        }
+    }
+
+    func execute(_ command: ModelRegistryCommand, actor: String, commandID: String?) async throws(ServiceError)
+        -> AppendResult?
+    {
+        for _ in 0..<3 {
+            let registry = try current()
+            let events: [DomainEvent]
+            do { events = try decide(command, registry: registry) } catch { throw .rule(error) }
+            let proposed = events.map { event in
+                let encoded = event.encode()
+                return ProposedEvent(
+                    type: encoded.type, schemaVersion: encoded.schemaVersion, payload: encoded.payload, actor: actor)
+            }
+            do {
+                let result = try await log.append(
+                    stream: StreamNames.modelRegistry, expectedVersion: .exact(registry.version), events: proposed,
+                    commandID: commandID)
+                _ = try current()
+                return result
+            } catch let error as LogError {
+                if case .wrongExpectedVersion = error { continue }
+                throw .log(error)
+            } catch let error as ServiceError {
+                throw error
+            } catch {
+                throw .log(.failed(reason: "\(error)"))
+            }
+        }
+        throw .tooManyConflicts(dataset: StreamNames.modelRegistry, attempts: 3)
+    }
+}
