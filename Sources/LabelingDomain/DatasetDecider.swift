@@ -180,6 +180,11 @@ struct DatasetDecider {
             try DatasetRules.sampleLabels(
                 sample.initialLabels, sample: sample.id, width: sample.width, height: sample.height, state: state,
                 requireScore: false)
+            try DatasetRules.sampleLabels(
+                sample.initialPredictions, sample: sample.id, width: sample.width, height: sample.height, state: state,
+                requireScore: true)
+            // An imported mark may carry no reason codes (manifests often have none).
+            if let mark = sample.initialHardMark { try DatasetRules.hardCoefficient(mark.coefficient) }
             guard !state.sampleNames.contains(sample.name), !batchNames.contains(sample.name) else {
                 throw .duplicateSampleName(sample: sample.id, name: sample.name)
             }

@@ -48,9 +48,13 @@ public func evolve(_ state: inout DatasetState, _ event: DomainEvent) {
     case .samplesAdded(let e):
         state.samples.reserveCapacity(state.samples.count + e.samples.count)
         for sample in e.samples where state.samples[sample.id] == nil {
-            let record = SampleRecord(
-                name: sample.name, state: sample.initialLabels.isEmpty ? .unlabeled : .labeled,
+            let arrival: SampleState = !sample.initialLabels.isEmpty
+                ? .labeled : sample.initialPredictions.isEmpty ? .unlabeled : .toBeConfirmed
+            var record = SampleRecord(
+                name: sample.name, state: arrival,
                 labels: sample.initialLabels, width: sample.width, height: sample.height, channels: sample.channels)
+            if arrival == .toBeConfirmed { record.predictedLabels = sample.initialPredictions }
+            record.hardMark = sample.initialHardMark
             state.samples[sample.id] = record
             state.sampleNames.insert(sample.name)
             state.count(record, 1)

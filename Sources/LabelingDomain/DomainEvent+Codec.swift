@@ -60,6 +60,9 @@ extension DomainEvent {
                 n.contentSha256 = s.contentSHA256
                 n.usage = SampleUsage.proto(s.usage)
                 n.initialLabels = s.initialLabels.proto
+                n.initialPredictions = s.initialPredictions.proto
+                if let mark = s.initialHardMark { n.initialHardMark = mark.proto }
+                n.labelsCreatedAtMicros = s.labelsCreatedAt?.microsecondsSince1970 ?? 0
                 return n
             }
             p.by = e.by
@@ -286,7 +289,11 @@ extension DomainEvent {
                 samples.append(NewSample(
                     id: SampleID(s.sampleID), name: s.name, sourcePath: s.sourcePath, width: s.width,
                     height: s.height, channels: s.channels, contentSHA256: s.contentSha256,
-                    usage: try SampleUsage.from(s.usage), initialLabels: try [SampleLabel](s.initialLabels)))
+                    usage: try SampleUsage.from(s.usage), initialLabels: try [SampleLabel](s.initialLabels),
+                    initialPredictions: try [SampleLabel](s.initialPredictions),
+                    initialHardMark: s.hasInitialHardMark ? try HardMark(s.initialHardMark) : nil,
+                    labelsCreatedAt: s.labelsCreatedAtMicros == 0
+                        ? nil : Instant(microsecondsSince1970: s.labelsCreatedAtMicros)))
             }
             return .samplesAdded(SamplesAdded(samples: samples, by: p.by))
         case "SamplesDeleted":

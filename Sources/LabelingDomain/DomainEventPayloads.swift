@@ -82,11 +82,22 @@ public struct NewSample: Sendable, Equatable {
     public var usage: SampleUsage?
     /// Non-empty: the sample arrives labeled with these labels.
     public var initialLabels: [SampleLabel]
+    /// Machine labels carried in by an import (each with a score and a machine annotator):
+    /// when `initialLabels` is empty and these are not, the sample arrives to be confirmed.
+    public var initialPredictions: [SampleLabel]
+    /// A hard-example mark carried in by an import.
+    public var initialHardMark: HardMark?
+    /// When the imported labels were created (the manifest's `creation-time`), if known.
+    public var labelsCreatedAt: Instant?
 
     public init(
         id: SampleID, name: String, sourcePath: String, width: UInt32, height: UInt32, channels: UInt32,
-        contentSHA256: String, usage: SampleUsage? = nil, initialLabels: [SampleLabel] = []
+        contentSHA256: String, usage: SampleUsage? = nil, initialLabels: [SampleLabel] = [],
+        initialPredictions: [SampleLabel] = [], initialHardMark: HardMark? = nil, labelsCreatedAt: Instant? = nil
     ) {
+        self.initialPredictions = initialPredictions
+        self.initialHardMark = initialHardMark
+        self.labelsCreatedAt = labelsCreatedAt
         self.id = id
         self.name = name
         self.sourcePath = sourcePath

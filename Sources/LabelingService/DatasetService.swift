@@ -51,10 +51,12 @@ public final class DatasetService: Sendable {
     /// - Parameters:
     ///   - actor: who is acting (recorded in every event's envelope).
     ///   - commandID: an idempotency key; a repeated key appends nothing.
+    ///   - allOrNothing: for batch commands, append nothing unless every sample succeeds
+    ///     (imports); the results still say which samples failed and why.
     /// - Throws: ``ServiceError``: `.rule` for a refused command (with the service's code).
     public func execute(
         _ command: DatasetCommand, on dataset: DatasetID, actor: String, commandID: String? = nil,
-        correlationID: String = ""
+        correlationID: String = "", allOrNothing: Bool = false
     ) async throws(ServiceError) -> CommandOutcome {
         let models: ModelRegistryState
         if case .requestAutoLabeling = command {
@@ -63,7 +65,8 @@ public final class DatasetService: Sendable {
             models = ModelRegistryState()
         }
         return try await session(dataset).execute(
-            command, actor: actor, commandID: commandID, correlationID: correlationID, models: models)
+            command, actor: actor, commandID: commandID, correlationID: correlationID, models: models,
+            allOrNothing: allOrNothing)
     }
 
     /// Registers a pre-labeling model.

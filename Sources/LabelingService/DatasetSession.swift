@@ -47,7 +47,7 @@ actor DatasetSession {
     /// it catches up and decides again, up to `attempts` times.
     func execute(
         _ command: DatasetCommand, actor: String, commandID: String?, correlationID: String,
-        models: ModelRegistryState, attempts: Int = 3
+        models: ModelRegistryState, allOrNothing: Bool = false, attempts: Int = 3
     ) async throws(ServiceError) -> CommandOutcome {
         for _ in 0..<attempts {
             try catchUp()
@@ -57,7 +57,7 @@ actor DatasetSession {
             } catch {
                 throw .rule(error)
             }
-            guard !decision.events.isEmpty else {
+            guard !decision.events.isEmpty, !(allOrNothing && decision.results.contains { !$0.success }) else {
                 return CommandOutcome(decision: decision, append: nil, version: state.version)
             }
             let proposed = decision.events.map { event in

@@ -568,9 +568,27 @@ public nonisolated struct Labelledger_Domain_NewSampleProto: Sendable {
   /// Non-empty: the sample arrives labeled with these labels.
   public var initialLabels: [Labelledger_Domain_SampleLabelProto] = []
 
+  /// Machine labels (imports): with no initial_labels the sample arrives to be confirmed.
+  public var initialPredictions: [Labelledger_Domain_SampleLabelProto] = []
+
+  /// A hard-example mark carried in by an import.
+  public var initialHardMark: Labelledger_Domain_HardMarkProto {
+    get {_initialHardMark ?? Labelledger_Domain_HardMarkProto()}
+    set {_initialHardMark = newValue}
+  }
+  /// Returns true if `initialHardMark` has been explicitly set.
+  public var hasInitialHardMark: Bool {self._initialHardMark != nil}
+  /// Clears the value of `initialHardMark`. Subsequent reads from it will return its default value.
+  public mutating func clearInitialHardMark() {self._initialHardMark = nil}
+
+  /// When the imported labels were created (manifest creation-time), µs; 0 when unknown.
+  public var labelsCreatedAtMicros: Int64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _initialHardMark: Labelledger_Domain_HardMarkProto? = nil
 }
 
 /// "SamplesAdded", schema 1.
@@ -1910,7 +1928,7 @@ nonisolated extension Labelledger_Domain_LabelDeleted: SwiftProtobuf.Message, Sw
 
 nonisolated extension Labelledger_Domain_NewSampleProto: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".NewSampleProto"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}sample_id\0\u{1}name\0\u{3}source_path\0\u{1}width\0\u{1}height\0\u{1}channels\0\u{3}content_sha256\0\u{1}usage\0\u{3}initial_labels\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}sample_id\0\u{1}name\0\u{3}source_path\0\u{1}width\0\u{1}height\0\u{1}channels\0\u{3}content_sha256\0\u{1}usage\0\u{3}initial_labels\0\u{3}initial_predictions\0\u{3}initial_hard_mark\0\u{3}labels_created_at_micros\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1927,12 +1945,19 @@ nonisolated extension Labelledger_Domain_NewSampleProto: SwiftProtobuf.Message, 
       case 7: try { try decoder.decodeSingularStringField(value: &self.contentSha256) }()
       case 8: try { try decoder.decodeSingularEnumField(value: &self.usage) }()
       case 9: try { try decoder.decodeRepeatedMessageField(value: &self.initialLabels) }()
+      case 10: try { try decoder.decodeRepeatedMessageField(value: &self.initialPredictions) }()
+      case 11: try { try decoder.decodeSingularMessageField(value: &self._initialHardMark) }()
+      case 12: try { try decoder.decodeSingularInt64Field(value: &self.labelsCreatedAtMicros) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.sampleID.isEmpty {
       try visitor.visitSingularStringField(value: self.sampleID, fieldNumber: 1)
     }
@@ -1960,6 +1985,15 @@ nonisolated extension Labelledger_Domain_NewSampleProto: SwiftProtobuf.Message, 
     if !self.initialLabels.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.initialLabels, fieldNumber: 9)
     }
+    if !self.initialPredictions.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.initialPredictions, fieldNumber: 10)
+    }
+    try { if let v = self._initialHardMark {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
+    } }()
+    if self.labelsCreatedAtMicros != 0 {
+      try visitor.visitSingularInt64Field(value: self.labelsCreatedAtMicros, fieldNumber: 12)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1973,6 +2007,9 @@ nonisolated extension Labelledger_Domain_NewSampleProto: SwiftProtobuf.Message, 
     if lhs.contentSha256 != rhs.contentSha256 {return false}
     if lhs.usage != rhs.usage {return false}
     if lhs.initialLabels != rhs.initialLabels {return false}
+    if lhs.initialPredictions != rhs.initialPredictions {return false}
+    if lhs._initialHardMark != rhs._initialHardMark {return false}
+    if lhs.labelsCreatedAtMicros != rhs.labelsCreatedAtMicros {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
