@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Dependency direction (top to bottom), see DESIGN.md:
-//   labelledger → LabelLedgerServer / AutoLabeling → Projections → LabelingDomain → EventLog → CLZ4, GRDB, SwiftProtobuf, Crypto
+//   labelledger → (LabelLedgerServer) → Projections, AutoLabeling, DatasetInterchange
+//     → LabelingService (command handling) → LabelingDomain (pure) and EventLog → CLZ4, CPNG, CJPEG, GRDB, SwiftProtobuf, Crypto
 let package = Package(
     name: "LabelLedger",
     platforms: [.macOS(.v15)],
@@ -10,6 +11,7 @@ let package = Package(
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "LabelingDomain", targets: ["LabelingDomain"]),
         .library(name: "LabelingService", targets: ["LabelingService"]),
+        .library(name: "DatasetInterchange", targets: ["DatasetInterchange"]),
         .executable(name: "labelledger", targets: ["labelledger"]),
     ],
     dependencies: [
@@ -53,6 +55,15 @@ let package = Package(
             dependencies: ["EventLog", "LabelingDomain"]
         ),
 
+        .target(
+            name: "DatasetInterchange",
+            dependencies: [
+                "EventLog", "LabelingDomain", "LabelingService",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["FORMATS.md"]
+        ),
+
         // MARK: - Executables
         .executableTarget(
             name: "labelledger",
@@ -60,6 +71,7 @@ let package = Package(
                 "EventLog",
                 "LabelingDomain",
                 "LabelingService",
+                "DatasetInterchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -84,6 +96,10 @@ let package = Package(
         .testTarget(
             name: "LabelingServiceTests",
             dependencies: ["LabelingService"]
+        ),
+        .testTarget(
+            name: "DatasetInterchangeTests",
+            dependencies: ["DatasetInterchange"]
         ),
     ]
 )

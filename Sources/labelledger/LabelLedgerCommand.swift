@@ -6,5 +6,5 @@ struct LabelLedgerCommand: AsyncParsableCommand {
         commandName: "labelledger",
         abstract: "An event-sourced data-management backend for image-labeling jobs.",
         discussion: "Everything lives in one data directory (default ./labelledger-data).",
-        subcommands: [VerifyCommand.self, BenchCommand.self])
+        subcommands: [VerifyCommand.self, ImportCommand.self, ExportCommand.self, BenchCommand.self])
 }

@@ -1,0 +1,168 @@
+import Crypto
+import EventLog
+import Foundation
+import LabelingDomain
+import LabelingService
+
+/// The outcome of checking (and perhaps writing) an import.
+public struct ImportReport: Sendable {
+    /// Samples that passed every check (and were written, unless a dry run).
+    public var accepted: Int
+    /// Every problem, with its file and line, in source order.
+    public var problems: [ImportProblem]
+    /// Where the samples were appended; nil for a dry run or when nothing was written.
+    public var append: AppendResult?
+    public var dryRun: Bool
+}
+
+/// Imports samples and their labels from a ModelArts manifest or an image folder into a
+/// dataset, as one `SamplesAdded` event.
+///
+/// Invariants:
+/// - Every problem is found and reported with its file and line: unreadable or bad JSON,
+///   unreadable image, unknown label, box outside the image, duplicate sample, …
+/// - A real import is all or nothing (one append), unless `partial`: then the good
+///   samples are written and the rest reported.
+/// - Provenance is kept: machine labels (`annotated-by` other than human) keep their
+///   confidence and annotator and land in To Be Confirmed; `hard`, `hard-coefficient`
+///   and `creation-time` are carried in the event.
+public struct DatasetImporter: Sendable {
+    public let service: DatasetService
+
+    public init(service: DatasetService) {
+        self.service = service
+    }
+
+    /// Reads a manifest file or a folder.
+    public static func read(_ source: URL) throws(InterchangeError) -> (entries: [ImportEntry], problems: [ImportProblem]) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: source.path, isDirectory: &isDirectory) else {
+            throw .sourceNotFound(path: source.path)
+        }
+        return isDirectory.boolValue ? FolderReader.read(source) : ManifestReader.read(source)
+    }
+
+    /// Checks everything and, unless `dryRun`, appends the samples.
+    /// - Parameter progress: called with (entries done, total) while images are read.
+    public func run(
+        source: URL, into dataset: DatasetID, actor: String, dryRun: Bool, partial: Bool, commandID: String? = nil,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) async throws(InterchangeError) -> ImportReport {
+        let (entries, readProblems) = try Self.read(source)
+        let state: DatasetState
+        do {
+            guard let current = try await service.state(of: dataset) else { throw InterchangeError.datasetNotFound(dataset.rawValue) }
+            state = current
+        } catch let error as InterchangeError {
+            throw error
+        } catch {
+            throw .service(error as? ServiceError ?? .log(.failed(reason: "\(error)")))
+        }
+        var problems = readProblems
+        var samples: [NewSample] = []
+        var origins: [SampleID: ImportEntry] = [:]
+        var seenSources: [String: ImportEntry] = [:]
+        for (index, entry) in entries.enumerated() {
+            progress?(index + 1, entries.count)
+            func problem(_ code: String, _ message: String) {
+                problems.append(ImportProblem(file: entry.file, line: entry.line, code: code, message: message))
+            }
+            if let first = seenSources[entry.source.path] {
+                problem("LabelLedger.Import.011", "duplicate sample: \(entry.source.lastPathComponent) is already imported at \(first.file)\(first.line > 0 ? ":\(first.line)" : "")")
+                continue
+            }
+            seenSources[entry.source.path] = entry
+            guard let image = ImageProbe.probe(fileAt: entry.source) else {
+                problem("LabelLedger.Import.012", "unreadable image \(entry.source.path) (not a PNG or JPEG, or missing)")
+                continue
+            }
+            let id = SampleID(entry.sampleID ?? Self.sampleID(for: entry.source))
+            let sample = Self.newSample(entry, id: id, image: image, actor: actor)
+            origins[id] = entry
+            samples.append(sample)
+        }
+        // The domain's own rules (labels, boxes inside the image, duplicate names/ids, …),
+        // decided against the dataset as it is now.
+        var accepted = samples
+        if !samples.isEmpty {
+            do {
+                let decision = try decide(.addSamples(samples, by: actor), state: state)
+                let failed = Dictionary(decision.results.compactMap { r in r.error.map { (r.sampleID, $0) } }, uniquingKeysWith: { a, _ in a })
+                for sample in samples {
+                    guard let error = failed[sample.id], let entry = origins[sample.id] else { continue }
+                    problems.append(ImportProblem(file: entry.file, line: entry.line, code: error.code, message: error.message))
+                }
+                accepted = samples.filter { failed[$0.id] == nil }
+            } catch {
+                problems.append(ImportProblem(file: source.path, line: 0, code: error.code, message: error.message))
+                accepted = []
+            }
+        }
+        problems.sort { ($0.file, $0.line) < ($1.file, $1.line) }
+        if dryRun || accepted.isEmpty || (!problems.isEmpty && !partial) {
+            if !dryRun, !problems.isEmpty, !partial { throw .importRefused(problems) }
+            return ImportReport(accepted: accepted.count, problems: problems, append: nil, dryRun: dryRun)
+        }
+        do {
+            let outcome = try await service.execute(
+                .addSamples(accepted, by: actor), on: dataset, actor: actor, commandID: commandID, allOrNothing: true)
+            if let failure = outcome.decision.results.first(where: { !$0.success }), let error = failure.error {
+                // The dataset changed between the check and the write.
+                let entry = origins[failure.sampleID]
+                throw InterchangeError.importRefused(problems + [ImportProblem(
+                    file: entry?.file ?? source.path, line: entry?.line ?? 0, code: error.code, message: error.message)])
+            }
+            return ImportReport(accepted: accepted.count, problems: problems, append: outcome.append, dryRun: false)
+        } catch let error as InterchangeError {
+            throw error
+        } catch {
+            throw .service(error as? ServiceError ?? .log(.failed(reason: "\(error)")))
+        }
+    }
+
+    /// A stable id for a sample without one: the first 32 hex digits of the SHA-256 of its path.
+    static func sampleID(for source: URL) -> String {
+        SHA256.hash(data: Data(source.path.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func newSample(_ entry: ImportEntry, id: SampleID, image: ImageInfo, actor: String) -> NewSample {
+        var human: [SampleLabel] = []
+        var machine: [SampleLabel] = []
+        for label in entry.labels {
+            if label.isHuman {
+                human.append(SampleLabel(name: label.name, box: label.box, score: label.confidence, annotator: .human(actor)))
+            } else {
+                machine.append(SampleLabel(
+                    name: label.name, box: label.box, score: label.confidence,
+                    annotator: .preLabelModel(name: label.annotatedBy, version: Annotator.importedVersion)))
+            }
+        }
+        var hardMark: HardMark?
+        if entry.hard == true {
+            hardMark = HardMark(
+                reasons: entry.hardReasons.compactMap { HardReason(rawValue: $0) },
+                coefficient: entry.hardCoefficient ?? 1, origin: .person(actor))
+        }
+        return NewSample(
+            id: id, name: entry.name, sourcePath: entry.source.path, width: image.width, height: image.height,
+            channels: image.channels, contentSHA256: image.sha256, usage: entry.usage,
+            // Human labels win; machine labels alone make the sample To Be Confirmed.
+            initialLabels: human, initialPredictions: human.isEmpty ? machine : [],
+            initialHardMark: hardMark, labelsCreatedAt: entry.creationTime.map { Instant($0) })
+    }
+}
+
+extension Annotator {
+    /// The version given to machine annotators that come from an import (their name is the
+    /// manifest's `annotated-by`).
+    public static let importedVersion = "imported"
+
+    /// The manifest's `annotated-by` for this annotator.
+    public var manifestName: String {
+        switch self {
+        case .human: "human"
+        case .activeLearning: "modelarts/active-learning"
+        case let .preLabelModel(name, version): version == Self.importedVersion ? name : "\(name)@\(version)"
+        }
+    }
+}

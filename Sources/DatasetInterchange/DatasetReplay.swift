@@ -1,0 +1,57 @@
+import EventLog
+import Foundation
+import LabelingDomain
+import LabelingService
+
+/// A dataset as it was at a log position, with what exports need beyond the domain
+/// state: each sample's source, usage, and when its current labels were made.
+///
+/// Built by replaying the dataset's stream with the domain's `evolve`, so the same
+/// position always yields the same dataset.
+public struct DatasetAtPosition: Sendable {
+    public var state: DatasetState
+    /// The last global position included.
+    public var position: UInt64
+    public var sources: [SampleID: String]
+    public var usages: [SampleID: SampleUsage]
+    /// When each sample's current labels or predictions were made.
+    public var labelTimes: [SampleID: Instant]
+
+    /// Replays `dataset` up to and including `position` (nil: everything durable now).
+    public static func replay(_ dataset: DatasetID, log: EventLog, upTo position: UInt64? = nil) throws(InterchangeError)
+        -> DatasetAtPosition
+    {
+        let limit = position ?? log.head
+        var result = DatasetAtPosition(state: DatasetState(), position: 0, sources: [:], usages: [:], labelTimes: [:])
+        var iterator = log.events(stream: StreamNames.dataset(dataset)).makeAsyncIterator()
+        while true {
+            let next: RecordedEvent?
+            do { next = try iterator.nextSync() } catch { throw .service(.log(error)) }
+            guard let recorded = next, recorded.position <= limit else { break }
+            let event: DomainEvent
+            do {
+                event = try DomainEvent.decode(type: recorded.type, schemaVersion: recorded.schemaVersion, payload: recorded.payload)
+            } catch {
+                throw .service(.undecodableEvent(position: recorded.position, type: recorded.type, reason: error.message))
+            }
+            let at = Instant(recorded.recordedAt)
+            switch event {
+            case let .samplesAdded(e):
+                for sample in e.samples {
+                    result.sources[sample.id] = sample.sourcePath
+                    if let usage = sample.usage { result.usages[sample.id] = usage }
+                    result.labelTimes[sample.id] = sample.labelsCreatedAt ?? at
+                }
+            case let .sampleLabelsReplaced(e): for s in e.samples { result.labelTimes[s.sampleID] = at }
+            case let .samplesConfirmed(e): for s in e.samples { result.labelTimes[s.sampleID] = at }
+            case let .samplesAutoLabeled(e): for s in e.samples { result.labelTimes[s.sampleID] = at }
+            default: break
+            }
+            evolve(&result.state, event)
+            result.state.version = recorded.streamVersion
+            result.position = recorded.position
+        }
+        guard result.state.isCreated else { throw .datasetNotFound(dataset.rawValue) }
+        return result
+    }
+}

@@ -1,0 +1,107 @@
+import EventLog
+import Foundation
+import LabelingDomain
+import LabelingService
+import Testing
+@testable import DatasetInterchange
+
+@Suite struct ExportTests {
+    /// A classification dataset of 30 images: 10 labeled, 5 auto-labeled (To Be Confirmed,
+    /// 2 of them hard), 15 unlabeled.
+    static func populated(_ fixture: InterchangeFixture) async throws {
+        try await fixture.createDataset("d", type: 0, labels: ["cat", "dog"])
+        var lines: [String] = []
+        for i in 0..<30 {
+            try fixture.png("img\(String(format: "%02d", i)).png", seed: UInt8(i))
+            var line = #"{"source":"img\#(String(format: "%02d", i)).png","id":"s\#(i)""#
+            if i < 10 {
+                line += #","annotation":[{"type":"modelarts/image_classification","name":"\#(i % 2 == 0 ? "cat" : "dog")","annotated-by":"human","creation-time":"2025-01-01 00:00:0\#(i % 10)"}]"#
+            } else if i < 15 {
+                line += #","hard":"\#(i < 12)","hard-coefficient":0.5,"annotation":[{"type":"modelarts/image_classification","name":"dog","confidence":0.7,"annotated-by":"model-a","creation-time":"2025-02-01 00:00:00"}]"#
+            }
+            lines.append(line + "}")
+        }
+        let manifest = try fixture.write(lines.joined(separator: "\n"), to: "all.manifest")
+        _ = try await fixture.importer.run(source: manifest, into: "d", actor: "ana", dryRun: false, partial: false)
+    }
+
+    @Test func the_same_position_always_gives_byte_identical_exports() async throws {
+        let fixture = try InterchangeFixture()
+        defer { fixture.cleanup() }
+        try await Self.populated(fixture)
+        let position = fixture.log.head
+        func export(_ format: ExportFormat, _ name: String) throws -> Data {
+            let out = fixture.root.appendingPathComponent(name)
+            let dataset = try DatasetAtPosition.replay("d", log: fixture.log, upTo: position)
+            _ = try DatasetExporter.export(dataset, format: format, relativeTo: fixture.sources, to: out)
+            return try Data(contentsOf: out)
+        }
+        let manifest = try export(.manifest, "m1.manifest")
+        let coco = try export(.coco, "c1.json")
+        // The dataset moves on; the export as of the old position does not.
+        _ = try await fixture.service.execute(
+            .updateSampleLabels([SampleLabelUpdate(sampleID: "s20", labels: [ManualLabel(name: "cat")])], by: "bob"),
+            on: "d", actor: "bob")
+        _ = try await fixture.service.execute(.rejectSamples(["s10"], by: "bob"), on: "d", actor: "bob")
+        #expect(try export(.manifest, "m2.manifest") == manifest)
+        #expect(try export(.coco, "c2.json") == coco)
+        let now = try DatasetAtPosition.replay("d", log: fixture.log)
+        #expect(now.state.samples["s20"]?.state == .labeled)
+        #expect(now.position > position)
+    }
+
+    @Test func filters_select_by_state_hardness_and_label() async throws {
+        let fixture = try InterchangeFixture()
+        defer { fixture.cleanup() }
+        try await Self.populated(fixture)
+        let dataset = try DatasetAtPosition.replay("d", log: fixture.log)
+        func count(_ filter: ExportFilter) throws -> Int {
+            try DatasetExporter.export(dataset, format: .manifest, filter: filter, to: fixture.root.appendingPathComponent("f.manifest")).samples
+        }
+        #expect(try count(.init()) == 30)
+        #expect(try count(.init(states: [.labeled])) == 10)
+        #expect(try count(.init(states: [.toBeConfirmed])) == 5)
+        #expect(try count(.init(states: [.unlabeled])) == 15)
+        #expect(try count(.init(hardOnly: true)) == 2)
+        #expect(try count(.init(label: "dog")) == 10)
+        #expect(try count(.init(states: [.labeled], label: "dog")) == 5)
+    }
+
+    @Test func import_export_import_gives_the_same_dataset() async throws {
+        let fixture = try InterchangeFixture()
+        defer { fixture.cleanup() }
+        try await Self.populated(fixture)
+        let out = fixture.sources.appendingPathComponent("roundtrip.manifest")
+        _ = try DatasetExporter.export(try DatasetAtPosition.replay("d", log: fixture.log), format: .manifest, relativeTo: fixture.sources, to: out)
+        try await fixture.createDataset("copy", type: 0, labels: ["cat", "dog"])
+        let report = try await fixture.importer.run(source: out, into: "copy", actor: "ana", dryRun: false, partial: false)
+        #expect(report.problems.isEmpty)
+        let original = try #require(try await fixture.service.state(of: "d"))
+        let copy = try #require(try await fixture.service.state(of: "copy"))
+        #expect(copy.samples == original.samples)
+        #expect(copy.sampleCounts == original.sampleCounts)
+        let again = fixture.root.appendingPathComponent("again.manifest")
+        _ = try DatasetExporter.export(try DatasetAtPosition.replay("copy", log: fixture.log), format: .manifest, relativeTo: fixture.sources, to: again)
+        #expect(try Data(contentsOf: again) == Data(contentsOf: out))
+    }
+
+    @Test func coco_exports_whole_image_boxes_for_classification_and_scores_for_machine_labels() async throws {
+        let fixture = try InterchangeFixture()
+        defer { fixture.cleanup() }
+        try await Self.populated(fixture)
+        let out = fixture.root.appendingPathComponent("coco.json")
+        _ = try DatasetExporter.export(try DatasetAtPosition.replay("d", log: fixture.log), format: .coco, to: out)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out)) as? [String: Any])
+        let images = try #require(json["images"] as? [[String: Any]])
+        let annotations = try #require(json["annotations"] as? [[String: Any]])
+        #expect(images.count == 30)
+        #expect(annotations.count == 15)
+        let first = try #require(annotations.first)
+        #expect((first["bbox"] as? [Int]) == [0, 0, 32, 24])
+        #expect((first["area"] as? Int) == 32 * 24)
+        #expect(annotations.filter { $0["score"] != nil }.count == 5)
+        #expect(throws: InterchangeError.self) {
+            try DatasetExporter.export(try DatasetAtPosition.replay("d", log: fixture.log), format: .voc, to: fixture.root.appendingPathComponent("voc"))
+        }
+    }
+}
