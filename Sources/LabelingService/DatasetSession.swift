@@ -4,8 +4,9 @@ import LabelingDomain
 
 /// The in-memory state of one dataset and the one place its commands are decided.
 ///
-/// An actor per dataset: commands of one dataset are decided one at a time against an
-/// up-to-date state, commands of different datasets in parallel. The state is loaded
+/// An actor per dataset: commands of one dataset are decided and appended one at a time
+/// (FIFO turn-taking across the append's suspension) against an up-to-date state,
+/// commands of different datasets in parallel. The state is loaded
 /// once (from a snapshot, then the events after it) and afterwards only advanced, in
 /// place, by the events this session appends or finds in the log.
 actor DatasetSession {
@@ -49,6 +50,10 @@ actor DatasetSession {
         _ command: DatasetCommand, actor: String, commandID: String?, correlationID: String,
         models: ModelRegistryState, allOrNothing: Bool = false, attempts: Int = 3
     ) async throws(ServiceError) -> CommandOutcome {
+        // The actor is reentrant across the append's suspension: without this turn-taking,
+        // two commands would decide against the same version and one would conflict.
+        await takeTurn()
+        defer { passTurn() }
         for _ in 0..<attempts {
             try catchUp()
             let decision: Decision
@@ -88,6 +93,28 @@ actor DatasetSession {
             return CommandOutcome(decision: decision, append: result, version: state.version)
         }
         throw .tooManyConflicts(dataset: datasetID.rawValue, attempts: attempts)
+    }
+
+    // MARK: - Turn-taking
+
+    /// Commands waiting for the one in progress, in arrival order (FIFO).
+    private var turnTaken = false
+    private var waitingForTurn: [CheckedContinuation<Void, Never>] = []
+
+    private func takeTurn() async {
+        guard turnTaken else {
+            turnTaken = true
+            return
+        }
+        await withCheckedContinuation { waitingForTurn.append($0) }
+    }
+
+    private func passTurn() {
+        if waitingForTurn.isEmpty {
+            turnTaken = false
+        } else {
+            waitingForTurn.removeFirst().resume()
+        }
     }
 
     /// Loads on first use, then applies any durable events newer than the state.
