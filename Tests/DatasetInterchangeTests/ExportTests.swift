@@ -3,6 +3,7 @@ import Foundation
 import LabelingDomain
 import LabelingService
 import Testing
+import TestSupport
 @testable import DatasetInterchange
 
 @Suite struct ExportTests {

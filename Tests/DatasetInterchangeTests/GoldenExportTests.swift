@@ -3,14 +3,14 @@ import Foundation
 import LabelingDomain
 import LabelingService
 import Testing
+import TestSupport
 @testable import DatasetInterchange
 
 /// Exports of fixed datasets compared byte for byte with `Snapshots/interchange/`.
 /// A deliberate format change regenerates them in the same commit:
 /// `LABELLEDGER_UPDATE_GOLDEN=1 swift test --filter GoldenExportTests`.
 @Suite struct GoldenExportTests {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Snapshots/interchange")
+    static let directory = SharedData.repositoryRoot.appendingPathComponent("Snapshots/interchange")
 
     func compare(_ produced: URL, golden name: String) throws {
         let golden = Self.directory.appendingPathComponent(name)

@@ -3,6 +3,7 @@ import Foundation
 import LabelingDomain
 import LabelingService
 import Testing
+import TestSupport
 @testable import DatasetInterchange
 
 @Suite struct ImportTests {
@@ -147,7 +148,7 @@ import Testing
     }
 
     @Test func image_headers_give_size_and_channels() throws {
-        let png = TestPNG.encode(width: 7, height: 5, seed: 0, rgba: true)
+        let png = TestPNG.pattern(width: 7, height: 5, seed: 0, rgba: true)
         #expect(ImageProbe.probe(png).map { [$0.width, $0.height, $0.channels] } == [7, 5, 4])
         // A baseline JPEG header: SOI, APP0, SOF0 (3 components, 480x640).
         var jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10] + Array("JFIF\0".utf8) + [1, 1, 0, 0, 1, 0, 1, 0, 0]

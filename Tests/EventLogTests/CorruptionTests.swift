@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import EventLog
 
 /// A flipped byte anywhere and a truncation anywhere are always detected, and the

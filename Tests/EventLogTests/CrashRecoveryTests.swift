@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import Testing
+import TestSupport
 @testable import EventLog
 
 /// Starts the real `LogCrashChild` executable, which appends from four tasks and prints
@@ -11,17 +12,7 @@ import Testing
 ///
 /// Trials: 50 by default; set `LABELLEDGER_CRASH_TRIALS` for more.
 @Suite(.serialized) struct CrashRecoveryTests {
-    static var childExecutable: URL? {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-            Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
-        ] + Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() }
-        for directory in candidates {
-            let url = directory.appendingPathComponent("LogCrashChild")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        return nil
-    }
+    static var childExecutable: URL? { BuiltExecutable.locate("LogCrashChild") }
 
     struct Ack: Hashable {
         var position: UInt64
