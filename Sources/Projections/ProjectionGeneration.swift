@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// One database file of a projection: `<data>/projections/<name>.<generation>.sqlite`.
+///
+/// A rebuild writes a new generation beside the live one and installs it with
+/// ``ProjectionStore/install(_:)``. Readers hold a reference to the generation they
+/// started on, so a query that began before a swap ends on the old file; the old file
+/// is closed and deleted only when its last reader lets go (`deinit`), never under a
+/// running query.
+final class ProjectionGeneration: Sendable {
+    let kind: ProjectionKind
+    let number: Int
+    let url: URL
+    let pool: DatabasePool
+    /// Set once the generation is replaced or abandoned: its files go when it is released.
+    let isObsolete = Atomic<Bool>(false)
+
+    init(kind: ProjectionKind, number: Int, url: URL, pool: DatabasePool) {
+        self.kind = kind
+        self.number = number
+        self.url = url
+        self.pool = pool
+    }
+
+    deinit {
+        guard isObsolete.load(ordering: .acquiring) else { return }
+        try? pool.close()
+        for suffix in ["", "-wal", "-shm"] {
+            try? FileManager.default.removeItem(atPath: url.path + suffix)
+        }
+    }
+
+    static func fileName(_ kind: ProjectionKind, _ number: Int) -> String {
+        "\(kind.rawValue).\(String(format: "%06d", number)).sqlite"
+    }
+
+    /// Opens (creating when `create`) the database in WAL mode. A new database gets the
+    /// schema and a meta row with checkpoint 0 and the current code version.
+    static func open(
+        kind: ProjectionKind, number: Int, directory: URL, create: Bool, bulk: Bool = false
+    ) throws(ProjectionError) -> ProjectionGeneration {
+        let url = directory.appendingPathComponent(fileName(kind, number))
+        if create {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: url.path + suffix) }
+        }
+        var configuration = Configuration()
+        configuration.maximumReaderCount = 4
+        configuration.busyMode = .timeout(10)
+        configuration.label = "projection.\(kind.rawValue)"
+        // A shadow being built is thrown away on a crash: no need to sync it until it is
+        // installed (``ProjectionStore/install(_:)`` syncs it first).
+        let synchronous = bulk ? "OFF" : "NORMAL"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
+        do {
+            let pool = try DatabasePool(path: url.path, configuration: configuration)
+            if create {
+                try pool.write { db in
+                    try db.execute(sql: ProjectionSchema.meta)
+                    try db.execute(
+                        sql: "INSERT INTO projection_meta(name, code_version, checkpoint) VALUES (?, ?, 0)",
+                        arguments: [kind.rawValue, kind.codeVersion])
+                    try kind.createSchema(db, deferQueryIndexes: bulk)
+                }
+            }
+            return ProjectionGeneration(kind: kind, number: number, url: url, pool: pool)
+        } catch {
+            throw ProjectionError.wrap(kind.rawValue, error)
+        }
+    }
+
+    /// The stored name, code version and checkpoint; nil when the file has no meta row.
+    func meta() throws(ProjectionError) -> (name: String, codeVersion: Int, checkpoint: UInt64)? {
+        do {
+            return try pool.read { db in
+                guard try db.tableExists("projection_meta"),
+                    let row = try Row.fetchOne(db, sql: "SELECT name, code_version, checkpoint FROM projection_meta")
+                else { return nil }
+                return (row[0], row[1], UInt64(row[2] as Int64))
+            }
+        } catch {
+            throw ProjectionError.wrap(kind.rawValue, error)
+        }
+    }
+
+    /// Creates the indexes a bulk-built shadow deferred (see `ProjectionSchema`).
+    func createQueryIndexes() throws(ProjectionError) {
+        do {
+            try pool.write { db in try kind.createQueryIndexes(db) }
+        } catch {
+            throw ProjectionError.wrap(kind.rawValue, error)
+        }
+    }
+
+    static func checkpoint(_ db: Database) throws -> UInt64 {
+        UInt64(try Int64.fetchOne(db, sql: "SELECT checkpoint FROM projection_meta") ?? 0)
+    }
+
+    static func setCheckpoint(_ db: Database, _ position: UInt64) throws {
+        try db.execute(sql: "UPDATE projection_meta SET checkpoint = ?", arguments: [Int64(position)])
+    }
+}

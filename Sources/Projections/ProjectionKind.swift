@@ -1,0 +1,71 @@
+import GRDB
+
+/// The projections (read models) built from the log. Each has a stable name — its
+/// database file's name under `<data>/projections/` — and a code version.
+///
+/// Invariant: a projection database whose stored code version differs from
+/// ``codeVersion`` is rebuilt from position 0 before it is used (see
+/// ``Projector/start()``). Bump ``codeVersion`` whenever the schema or the way events
+/// become rows changes, and regenerate the golden dumps in `Snapshots/` in the same commit.
+public enum ProjectionKind: String, Sendable, CaseIterable, Hashable, CustomStringConvertible {
+    /// Datasets, samples (tab views), labels, statistics and the audit index.
+    case datasets
+    /// Auto-labeling tasks and their event history.
+    case tasks
+
+    /// Changes whenever the rows this projection derives from the same events change.
+    public var codeVersion: Int {
+        switch self {
+        case .datasets: 1
+        case .tasks: 1
+        }
+    }
+
+    public var description: String { rawValue }
+
+    /// The tables of the projection with the columns that order them in dumps and digests.
+    var tables: [(name: String, orderBy: String)] {
+        switch self {
+        case .datasets:
+            [
+                ("datasets", "dataset"), ("labels", "dataset, ordinal"), ("sample_stats", "dataset"),
+                ("hard_detail_stats", "dataset, reason"), ("samples", "seq"), ("sample_labels", "seq, label"),
+                ("audit_events", "position"), ("audit_samples", "position, dataset, sample_id"),
+            ]
+        case .tasks:
+            [("autolabel_tasks", "dataset, task_id"), ("task_events", "position, dataset, task_id")]
+        }
+    }
+
+    /// Creates the tables and indexes in an empty database; with `deferQueryIndexes`,
+    /// the indexes only queries need are left to ``createQueryIndexes(_:)``.
+    func createSchema(_ db: Database, deferQueryIndexes: Bool = false) throws {
+        for statement in schema { try db.execute(sql: statement) }
+        if !deferQueryIndexes { try createQueryIndexes(db) }
+    }
+
+    func createQueryIndexes(_ db: Database) throws {
+        for statement in queryIndexes { try db.execute(sql: statement.replacingOccurrences(of: "CREATE INDEX", with: "CREATE INDEX IF NOT EXISTS")) }
+    }
+
+    private var queryIndexes: [String] {
+        switch self {
+        case .datasets: ProjectionSchema.datasetsQueryIndexes
+        case .tasks: ProjectionSchema.tasksQueryIndexes
+        }
+    }
+
+    private var schema: [String] {
+        switch self {
+        case .datasets: ProjectionSchema.datasets
+        case .tasks: ProjectionSchema.tasks
+        }
+    }
+
+    func makeApplier() -> any EventApplier {
+        switch self {
+        case .datasets: DatasetsApplier()
+        case .tasks: TasksApplier()
+        }
+    }
+}

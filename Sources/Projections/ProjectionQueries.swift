@@ -1,0 +1,358 @@
+import Foundation
+import GRDB
+import LabelingDomain
+
+/// The read side the HTTP layer and the CLI call: tabs, statistics, tasks and audit
+/// history, answered from the live projection generations (never from the log).
+///
+/// ```swift
+/// let queries = ProjectionQueries(store: store)
+/// let page = try queries.samples(SampleQuery(dataset: "ds-1", tab: .labeled, labelName: "cat", limit: 100))
+/// let stats = try queries.stats(of: "ds-1")
+/// let tasks = try queries.tasks(of: "ds-1", type: .autoLabel)
+/// let trail = try queries.history(HistoryQuery(.sample("img-7", dataset: "ds-1")))
+/// ```
+///
+/// Invariants: every method reads one generation in one read transaction (a consistent
+/// snapshot as of one checkpoint), so answers stay right during a rebuild and its swap;
+/// every tab query is answered through an index (see `ProjectionSchema`).
+///
+/// Thread-safety: a value type over the `Sendable` store; call from any task.
+public struct ProjectionQueries: Sendable {
+    public let store: ProjectionStore
+
+    public init(store: ProjectionStore) {
+        self.store = store
+    }
+
+    // MARK: - Tabs
+
+    /// Score ranges narrower than this are searched through the score index.
+    static let narrowScoreRange = 0.05
+
+    /// One page of a tab. See ``SampleQuery`` for the filters and paging rules.
+    public func samples(_ query: SampleQuery) throws(ProjectionError) -> SamplePage {
+        guard (1...100).contains(query.limit) else {
+            throw .invalidQuery(field: "limit", reason: "\(query.limit) is outside 1…100")
+        }
+        guard query.offset >= 0 else { throw .invalidQuery(field: "offset", reason: "\(query.offset) is negative") }
+        if let cursor = query.cursor {
+            guard cursor.order == query.order else {
+                throw .invalidQuery(field: "cursor", reason: "the cursor was made for order \(cursor.order.rawValue)")
+            }
+            guard query.offset == 0 else { throw .invalidQuery(field: "offset", reason: "offset and cursor exclude each other") }
+        }
+        if let range = query.scoreRange, range.lowerBound < 0 || range.upperBound > 1 {
+            throw .invalidQuery(field: "score", reason: "\(range) is not within [0, 1]")
+        }
+        var sql: String
+        var arguments: StatementArguments = []
+        let key: String
+        if let label = query.labelName {
+            key = "l.seq"
+            sql = """
+                SELECT s.* FROM sample_labels l \(query.tab == .all ? "INDEXED BY sample_labels_by_label_all" : "")
+                JOIN samples s ON s.seq = l.seq WHERE l.dataset = ? AND l.label = ?
+                """
+            arguments += [query.dataset.rawValue, label]
+            if let state = query.tab.state {
+                sql += " AND l.state = ?"
+                arguments += [state.rawValue]
+            }
+        } else {
+            key = "s.seq"
+            sql = "SELECT s.* FROM samples s WHERE s.dataset = ?"
+            arguments += [query.dataset.rawValue]
+            if let state = query.tab.state {
+                sql += " AND s.state = ?"
+                arguments += [state.rawValue]
+            }
+        }
+        if let hard = query.hard {
+            sql += " AND s.hard = ?"
+            arguments += [hard]
+        }
+        if let labeler = query.labeler {
+            sql += " AND s.annotated_by = ?"
+            arguments += [labeler.storageKey]
+        }
+        if let range = query.scoreRange {
+            // Planner hint: a wide range matches many samples, so walking the tab in sort
+            // order and filtering stops after one page; only a narrow range is worth the
+            // score index (whose matches must then be sorted).
+            let column = range.upperBound - range.lowerBound >= Self.narrowScoreRange ? "+s.score" : "s.score"
+            sql += " AND \(column) BETWEEN ? AND ?"
+            arguments += [range.lowerBound, range.upperBound]
+        }
+        if let prefix = query.namePrefix, !prefix.isEmpty {
+            sql += " AND s.name >= ? AND s.name < ?"
+            arguments += [prefix, prefix + "\u{10FFFF}"]
+            if query.labelName == nil {
+                // Matches are found through the name index and sorted: the cost follows the
+                // number of names with the prefix, never the size of the dataset.
+                sql = sql.replacingOccurrences(of: "FROM samples s WHERE", with: "FROM samples s INDEXED BY samples_by_name WHERE")
+            }
+        }
+        if let cursor = query.cursor {
+            sql += query.order == .desc ? " AND \(key) < ?" : " AND \(key) > ?"
+            arguments += [cursor.sortKey]
+        }
+        sql += " ORDER BY \(key) \(query.order == .desc ? "DESC" : "ASC") LIMIT ? OFFSET ?"
+        arguments += [query.limit + 1, query.offset]
+        let generation = store.generation(.datasets)
+        let rows: [SampleView]
+        do {
+            rows = try generation.pool.read { db in
+                try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(Self.sampleView)
+            }
+        } catch {
+            throw ProjectionError.wrap("datasets", error)
+        }
+        let page = Array(rows.prefix(query.limit))
+        let next = rows.count > query.limit ? page.last.map { SampleCursor(sortKey: $0.sortKey, order: query.order) } : nil
+        return SamplePage(samples: page, nextCursor: next)
+    }
+
+    /// One sample, or nil when the dataset has no such sample.
+    public func sample(_ id: SampleID, in dataset: DatasetID) throws(ProjectionError) -> SampleView? {
+        try read(.datasets) { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM samples WHERE dataset = ? AND sample_id = ?", arguments: [dataset.rawValue, id.rawValue]
+            ).map(Self.sampleView)
+        }
+    }
+
+    static func sampleView(_ row: Row) -> SampleView {
+        let reasons: String = row["hard_reasons"]
+        let annotatedBy: String? = row["annotated_by"]
+        let usage: Int? = row["usage"]
+        return SampleView(
+            dataset: DatasetID(row["dataset"] as String), id: SampleID(row["sample_id"] as String), name: row["name"],
+            state: SampleState(rawValue: row["state"]) ?? .unlabeled, labels: StoredLabels.decode(row["labels"]),
+            score: row["score"], labeler: annotatedBy.map(Labeler.init(parsing:)), isHard: row["hard"],
+            hardReasons: reasons.split(separator: ",").compactMap { Int($0).flatMap(HardReason.init(rawValue:)) },
+            hardCoefficient: row["hard_coefficient"], hardOrigin: row["hard_origin"], width: row["width"],
+            height: row["height"], channels: row["channels"], sourcePath: row["source_path"],
+            contentSHA256: row["content_sha256"], usage: usage.flatMap(SampleUsage.init(rawValue:)),
+            addedPosition: UInt64(row["added_position"] as Int64), lastPosition: UInt64(row["last_position"] as Int64),
+            lastActor: row["last_actor"], sortKey: row["seq"])
+    }
+
+    // MARK: - Statistics
+
+    /// The dataset's `label_stats`, `sample_stats` and `hard_detail_stats`.
+    /// - Throws: ``ProjectionError/datasetNotFound(_:)`` when the projection has no such dataset.
+    public func stats(of dataset: DatasetID) throws(ProjectionError) -> DatasetStats {
+        let stats: DatasetStats? = try read(.datasets) { db in
+            guard let head = try Row.fetchOne(db, sql: """
+                SELECT d.name, d.type, d.version, d.last_position, s.un_annotation, s.manual_annotation,
+                    s.auto_annotation, s.total, s.hard_samples
+                FROM datasets d JOIN sample_stats s ON s.dataset = d.dataset WHERE d.dataset = ?
+                """, arguments: [dataset.rawValue])
+            else { return nil }
+            let labelRows = try Row.fetchAll(db, sql: """
+                SELECT name, color, count, sample_count, pending_sample_count FROM labels WHERE dataset = ? ORDER BY ordinal
+                """, arguments: [dataset.rawValue])
+            var labels: [DatasetStats.LabelStatistic] = []
+            for row in labelRows {
+                let name: String = row[0]
+                let color: String = row[1]
+                let count: Int = row[2]
+                let sampleCount: Int = row[3]
+                let pending: Int = row[4]
+                labels.append(DatasetStats.LabelStatistic(
+                    name: name, color: color, count: count, sampleCount: sampleCount, pendingSampleCount: pending))
+            }
+            var reasons: [HardReason: Int] = [:]
+            let reasonRows = try Row.fetchAll(
+                db, sql: "SELECT reason, samples FROM hard_detail_stats WHERE dataset = ?", arguments: [dataset.rawValue])
+            for row in reasonRows {
+                let code: Int = row[0]
+                let samples: Int = row[1]
+                if let reason = HardReason(rawValue: code) { reasons[reason] = samples }
+            }
+            return DatasetStats(
+                dataset: dataset, name: head[0], type: LabelingType(rawValue: head[1]) ?? .imageClassification,
+                version: UInt64(head[2] as Int64), lastPosition: UInt64(head[3] as Int64),
+                sampleStats: DatasetSummary.SampleStats(
+                    unAnnotation: head[4], manualAnnotation: head[5], autoAnnotation: head[6], total: head[7]),
+                labelStats: labels, hardSamples: head[8], hardDetailStats: reasons)
+        }
+        guard let stats else { throw .datasetNotFound(dataset) }
+        return stats
+    }
+
+    /// Every dataset the projection knows, by id.
+    public func datasetIDs() throws(ProjectionError) -> [DatasetID] {
+        try read(.datasets) { db in
+            try String.fetchAll(db, sql: "SELECT dataset FROM datasets ORDER BY dataset").map { DatasetID($0) }
+        }
+    }
+
+    /// The datasets whose stream had an event at or before `position`.
+    public func datasetIDs(asOfPosition position: UInt64) throws(ProjectionError) -> [DatasetID] {
+        try read(.datasets) { db in
+            try String.fetchAll(db, sql: """
+                SELECT d.dataset FROM datasets d WHERE EXISTS(
+                    SELECT 1 FROM audit_events a WHERE a.dataset = d.dataset AND a.position <= ?)
+                ORDER BY d.dataset
+                """, arguments: [Int64(position)]).map { DatasetID($0) }
+        }
+    }
+
+    // MARK: - Tasks
+
+    /// The dataset's auto-labeling tasks, newest first, with their nested events.
+    /// `limit` 1…100.
+    public func tasks(
+        of dataset: DatasetID, type: TaskType? = nil, offset: Int = 0, limit: Int = 100
+    ) throws(ProjectionError) -> TaskList {
+        guard (1...100).contains(limit) else { throw .invalidQuery(field: "limit", reason: "\(limit) is outside 1…100") }
+        guard offset >= 0 else { throw .invalidQuery(field: "offset", reason: "\(offset) is negative") }
+        return try read(.tasks) { db in
+            var filter = "dataset = ?"
+            var arguments: StatementArguments = [dataset.rawValue]
+            if let type {
+                filter += " AND task_type = ?"
+                arguments += [type.rawValue]
+            }
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM autolabel_tasks WHERE \(filter)", arguments: arguments) ?? 0
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM autolabel_tasks WHERE \(filter) ORDER BY queued_position DESC LIMIT ? OFFSET ?",
+                arguments: arguments + [limit, offset])
+            return TaskList(tasks: try rows.map { try Self.taskView($0, db) }, totalCount: total)
+        }
+    }
+
+    /// One task with its history, or nil.
+    public func task(_ id: TaskID, of dataset: DatasetID) throws(ProjectionError) -> TaskView? {
+        try read(.tasks) { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM autolabel_tasks WHERE dataset = ? AND task_id = ?",
+                arguments: [dataset.rawValue, id.rawValue]
+            ).map { try Self.taskView($0, db) }
+        }
+    }
+
+    static func taskView(_ row: Row, _ db: Database) throws -> TaskView {
+        let dataset: String = row["dataset"]
+        let id: String = row["task_id"]
+        let events = try Row.fetchAll(db, sql: """
+            SELECT position, type, status, at, actor, detail FROM task_events WHERE dataset = ? AND task_id = ? ORDER BY position
+            """, arguments: [dataset, id]).map {
+                TaskView.Event(
+                    position: UInt64($0[0] as Int64), type: $0[1], status: TaskStatus(rawValue: $0[2]) ?? .queuing,
+                    at: Instant(microsecondsSince1970: $0[3]), actor: $0[4], detail: $0[5])
+            }
+        let status = TaskStatus(rawValue: row["status"]) ?? .queuing
+        let phase = (row["phase"] as Int?).flatMap(TaskPhase.init(rawValue:))
+        let startedAt = (row["started_at"] as Int64?).map(Instant.init(microsecondsSince1970:))
+        let endedAt = (row["ended_at"] as Int64?).map(Instant.init(microsecondsSince1970:))
+        let lastEventAt: Int64 = row["last_event_at"]
+        let metricsJSON: String = row["metrics"]
+        let metrics = (try? JSONSerialization.jsonObject(with: Data(metricsJSON.utf8))) as? [String: Double] ?? [:]
+        var result: TaskResultCounts?
+        if let total = row["result_total"] as Int64? {
+            result = TaskResultCounts(
+                totalSamples: UInt64(total), autoLabeledSamples: UInt64(row["result_auto_labeled"] as Int64),
+                hardExamples: UInt64(row["result_hard_examples"] as Int64),
+                flattenedRGBAImages: UInt64(row["result_flattened_rgba"] as Int64))
+        }
+        return TaskView(
+            dataset: DatasetID(dataset), id: TaskID(id), type: TaskType(rawValue: row["task_type"]) ?? .autoLabel,
+            algorithm: AutoLabelAlgorithm(rawValue: row["algorithm"]) ?? .fast, model: row["model"],
+            targetAccuracy: row["target_accuracy"], requestedBy: row["requested_by"], status: status,
+            queuedAt: Instant(microsecondsSince1970: row["queued_at"]), startedAt: startedAt, endedAt: endedAt,
+            progress: row["progress"], phase: phase, processed: (row["processed"] as Int64?).map(UInt64.init),
+            total: (row["total"] as Int64?).map(UInt64.init), metrics: metrics, failureCode: row["failure_code"],
+            failureMessage: row["failure_message"],
+            autoLabeledSamples: UInt64(row["auto_labeled_samples"] as Int64),
+            hardExamples: UInt64(row["hard_examples"] as Int64), result: result, stopRequestedBy: row["stop_requested_by"],
+            elapsedMicroseconds: startedAt.map { (endedAt?.microsecondsSince1970 ?? lastEventAt) - $0.microsecondsSince1970 },
+            phases: TaskView.phases(status: status, phase: phase, started: startedAt != nil), events: events)
+    }
+
+    // MARK: - History
+
+    /// The audit trail of a sample, a dataset or an actor, in log order, from the audit
+    /// index (never from the log). Time bounds become a position range first: the log's
+    /// recorded times never decrease along positions.
+    public func history(_ query: HistoryQuery) throws(ProjectionError) -> [HistoryEntry] {
+        guard (1...100_000).contains(query.limit) else {
+            throw .invalidQuery(field: "limit", reason: "\(query.limit) is outside 1…100000")
+        }
+        return try read(.datasets) { db in
+            var low = Int64(query.afterPosition) + 1
+            var high = Int64.max
+            if let since = query.since {
+                guard let first = try Int64.fetchOne(db, sql: """
+                    SELECT position FROM audit_events WHERE recorded_at >= ? ORDER BY recorded_at, position LIMIT 1
+                    """, arguments: [Self.micros(since)])
+                else { return [] }
+                low = max(low, first)
+            }
+            if let until = query.until {
+                guard let last = try Int64.fetchOne(db, sql: """
+                    SELECT position FROM audit_events WHERE recorded_at <= ? ORDER BY recorded_at DESC, position DESC LIMIT 1
+                    """, arguments: [Self.micros(until)])
+                else { return [] }
+                high = last
+            }
+            let columns = """
+                e.position, e.recorded_at, e.actor, e.type, e.stream, e.dataset, e.command_id, e.correlation_id,
+                e.summary, e.sample_count
+                """
+            switch query.subject {
+            case .sample(let id, let dataset):
+                var sql = """
+                    SELECT \(columns), a.sample_id, a.change, a.before, a.after FROM audit_samples a
+                    JOIN audit_events e ON e.position = a.position
+                    WHERE a.sample_id = ? AND a.position BETWEEN ? AND ?
+                    """
+                var arguments: StatementArguments = [id.rawValue, low, high]
+                if let dataset {
+                    sql += " AND a.dataset = ?"
+                    arguments += [dataset.rawValue]
+                }
+                sql += " ORDER BY a.position LIMIT ?"
+                return try Row.fetchAll(db, sql: sql, arguments: arguments + [query.limit]).map { row in
+                    var entry = Self.historyEntry(row)
+                    entry.sample = HistoryEntry.SampleChange(
+                        sampleID: SampleID(row[10] as String), change: row[11], before: row[12], after: row[13])
+                    return entry
+                }
+            case .dataset(let dataset):
+                return try Row.fetchAll(db, sql: """
+                    SELECT \(columns) FROM audit_events e WHERE e.dataset = ? AND e.position BETWEEN ? AND ?
+                    ORDER BY e.position LIMIT ?
+                    """, arguments: [dataset.rawValue, low, high, query.limit]).map(Self.historyEntry)
+            case .actor(let actor):
+                return try Row.fetchAll(db, sql: """
+                    SELECT \(columns) FROM audit_events e WHERE e.actor = ? AND e.position BETWEEN ? AND ?
+                    ORDER BY e.position LIMIT ?
+                    """, arguments: [actor, low, high, query.limit]).map(Self.historyEntry)
+            }
+        }
+    }
+
+    private static func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
+
+    private static func historyEntry(_ row: Row) -> HistoryEntry {
+        let recordedAt: Int64 = row[1]
+        return HistoryEntry(
+            position: UInt64(row[0] as Int64), recordedAt: Date(timeIntervalSince1970: Double(recordedAt) / 1_000_000),
+            actor: row[2], type: row[3], stream: row[4], dataset: (row[5] as String?).map { DatasetID($0) },
+            commandID: row[6], correlationID: row[7], summary: row[8], sampleCount: row[9], sample: nil)
+    }
+
+    // MARK: - Reading
+
+    private func read<T>(_ kind: ProjectionKind, _ body: (Database) throws -> T) throws(ProjectionError) -> T {
+        let generation = store.generation(kind)
+        do {
+            return try generation.pool.read(body)
+        } catch {
+            throw ProjectionError.wrap(kind.rawValue, error)
+        }
+    }
+}

@@ -1,0 +1,119 @@
+/// The SQL schema of every projection: tables, and the indexes the queries of
+/// ``ProjectionQueries`` need so that no query scans a table or the log.
+///
+/// Conventions: instants are microseconds since 1970 (INTEGER); sample states are
+/// ``LabelingDomain/SampleState`` raw values (0 unlabeled, 1 to be confirmed, 2 labeled);
+/// `last_position` is the log position of the last event that changed the row.
+enum ProjectionSchema {
+    /// Meta table present in every projection database. `checkpoint` is the last applied
+    /// log position and is written in the same transaction as the rows it accounts for.
+    static let meta = """
+        CREATE TABLE projection_meta(
+            name TEXT NOT NULL, code_version INTEGER NOT NULL, checkpoint INTEGER NOT NULL)
+        """
+
+    static let datasets = [
+        """
+        CREATE TABLE datasets(
+            dataset TEXT PRIMARY KEY, name TEXT NOT NULL, type INTEGER NOT NULL, description TEXT NOT NULL,
+            created_by TEXT NOT NULL, created_at INTEGER NOT NULL, version INTEGER NOT NULL,
+            last_position INTEGER NOT NULL) WITHOUT ROWID
+        """,
+        // count: instances on labeled samples; sample_count: labeled samples carrying it;
+        // pending_sample_count: to-be-confirmed samples predicted with it.
+        """
+        CREATE TABLE labels(
+            dataset TEXT NOT NULL, name TEXT NOT NULL, ordinal INTEGER NOT NULL, color TEXT NOT NULL,
+            count INTEGER NOT NULL DEFAULT 0, sample_count INTEGER NOT NULL DEFAULT 0,
+            pending_sample_count INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(dataset, name)) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE sample_stats(
+            dataset TEXT PRIMARY KEY, un_annotation INTEGER NOT NULL DEFAULT 0,
+            manual_annotation INTEGER NOT NULL DEFAULT 0, auto_annotation INTEGER NOT NULL DEFAULT 0,
+            total INTEGER NOT NULL DEFAULT 0, hard_samples INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE hard_detail_stats(
+            dataset TEXT NOT NULL, reason INTEGER NOT NULL, samples INTEGER NOT NULL,
+            PRIMARY KEY(dataset, reason)) WITHOUT ROWID
+        """,
+        // seq: (position of the SamplesAdded event << 20) | index in it. Immutable and unique:
+        // the sort key of every tab and the key of the keyset cursor.
+        // labels: JSON of the visible labels; label_index: "name\u{1F}instances" joined by \u{1E}
+        // (label names hold no control characters) so stats deltas need no JSON parsing.
+        // annotated_by: "person:<user>" | "active-learning" | "model:<name>@<version>".
+        // score: the highest score among the visible labels (machine labels), else NULL.
+        """
+        CREATE TABLE samples(
+            seq INTEGER PRIMARY KEY, dataset TEXT NOT NULL, sample_id TEXT NOT NULL, name TEXT NOT NULL,
+            state INTEGER NOT NULL, labels TEXT NOT NULL, label_index TEXT NOT NULL, score REAL, annotated_by TEXT,
+            hard INTEGER NOT NULL, hard_reasons TEXT NOT NULL, hard_coefficient REAL, hard_origin TEXT,
+            width INTEGER NOT NULL, height INTEGER NOT NULL, channels INTEGER NOT NULL, source_path TEXT NOT NULL,
+            content_sha256 TEXT NOT NULL, usage INTEGER, added_position INTEGER NOT NULL,
+            last_position INTEGER NOT NULL, last_actor TEXT NOT NULL)
+        """,
+        "CREATE UNIQUE INDEX samples_by_id ON samples(dataset, sample_id)",
+        // One row per distinct label name visible on a sample: the label-name filter.
+        """
+        CREATE TABLE sample_labels(
+            seq INTEGER NOT NULL, label TEXT NOT NULL, dataset TEXT NOT NULL, state INTEGER NOT NULL,
+            instances INTEGER NOT NULL, PRIMARY KEY(seq, label)) WITHOUT ROWID
+        """,
+        // The audit index: one row per event (dataset NULL for other streams) …
+        """
+        CREATE TABLE audit_events(
+            position INTEGER PRIMARY KEY, stream TEXT NOT NULL, dataset TEXT, stream_version INTEGER NOT NULL,
+            type TEXT NOT NULL, actor TEXT NOT NULL, recorded_at INTEGER NOT NULL, command_id TEXT NOT NULL,
+            correlation_id TEXT NOT NULL, summary TEXT NOT NULL, sample_count INTEGER NOT NULL)
+        """,
+        // … and one row per (event, sample) it changed, with before → after.
+        """
+        CREATE TABLE audit_samples(
+            sample_id TEXT NOT NULL, dataset TEXT NOT NULL, position INTEGER NOT NULL, change TEXT NOT NULL,
+            before TEXT NOT NULL, after TEXT NOT NULL, PRIMARY KEY(sample_id, dataset, position)) WITHOUT ROWID
+        """,
+    ]
+
+    /// Indexes only queries use. A rebuild's shadow creates them after its bulk phase
+    /// (one sorted pass each instead of one B-tree update per row); the lookups the
+    /// appliers need (`samples_by_id`, primary keys) exist from the start.
+    static let datasetsQueryIndexes = [
+        "CREATE INDEX samples_by_dataset ON samples(dataset, seq)",
+        "CREATE INDEX samples_by_state ON samples(dataset, state, seq)",
+        "CREATE INDEX samples_by_hard ON samples(dataset, hard, seq)",
+        "CREATE INDEX samples_by_labeler ON samples(dataset, annotated_by, seq)",
+        "CREATE INDEX samples_by_name ON samples(dataset, name)",
+        "CREATE INDEX samples_by_score ON samples(dataset, score) WHERE score IS NOT NULL",
+        "CREATE INDEX sample_labels_by_label ON sample_labels(dataset, label, state, seq)",
+        "CREATE INDEX sample_labels_by_label_all ON sample_labels(dataset, label, seq)",
+        "CREATE INDEX audit_events_by_dataset ON audit_events(dataset, position)",
+        "CREATE INDEX audit_events_by_actor ON audit_events(actor, position)",
+        "CREATE INDEX audit_events_by_time ON audit_events(recorded_at, position)",
+    ]
+
+    static let tasksQueryIndexes = [
+        "CREATE INDEX autolabel_tasks_by_queue ON autolabel_tasks(dataset, task_type, queued_position)",
+    ]
+
+    static let tasks = [
+        """
+        CREATE TABLE autolabel_tasks(
+            dataset TEXT NOT NULL, task_id TEXT NOT NULL, task_type INTEGER NOT NULL, algorithm INTEGER NOT NULL,
+            model TEXT, target_accuracy REAL NOT NULL, requested_by TEXT NOT NULL, status INTEGER NOT NULL,
+            queued_at INTEGER NOT NULL, started_at INTEGER, ended_at INTEGER, last_event_at INTEGER NOT NULL,
+            phase INTEGER, processed INTEGER, total INTEGER, progress REAL NOT NULL DEFAULT 0,
+            metrics TEXT NOT NULL DEFAULT '{}', failure_code TEXT, failure_message TEXT,
+            auto_labeled_samples INTEGER NOT NULL DEFAULT 0, hard_examples INTEGER NOT NULL DEFAULT 0,
+            result_total INTEGER, result_auto_labeled INTEGER, result_hard_examples INTEGER,
+            result_flattened_rgba INTEGER, stop_requested_by TEXT, queued_position INTEGER NOT NULL,
+            last_position INTEGER NOT NULL, PRIMARY KEY(dataset, task_id)) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE task_events(
+            dataset TEXT NOT NULL, task_id TEXT NOT NULL, position INTEGER NOT NULL, type TEXT NOT NULL,
+            status INTEGER NOT NULL, at INTEGER NOT NULL, actor TEXT NOT NULL, detail TEXT NOT NULL,
+            PRIMARY KEY(dataset, task_id, position)) WITHOUT ROWID
+        """,
+    ]
+}

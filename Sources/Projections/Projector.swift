@@ -1,0 +1,232 @@
+import EventLog
+import Foundation
+import GRDB
+import LabelingDomain
+import LabelingService
+import Logging
+
+/// The only writer of the projections: a checkpointed subscriber of the event log.
+///
+/// ```swift
+/// let projector = Projector(log: log, store: store)
+/// try await projector.start()                 // rebuild stale projections, catch up
+/// let live = Task { try await projector.run() }   // follow the log until cancelled
+/// let report = try await projector.rebuild([.datasets]) { print($0.fraction) }
+/// ```
+///
+/// Invariants:
+/// - each projection's checkpoint (the last applied position) is written in the same
+///   SQLite transaction as the rows of the events it counts, and events at or below it
+///   are never applied again: a crash at any instant neither applies an event twice nor
+///   skips one;
+/// - catch-up applies ``batchSize`` events per transaction; live, every commit of the
+///   log is applied as soon as it is durable;
+/// - a rebuild builds new generations from position 0 off to the side, while the live
+///   ones keep being updated and queried; the swap happens on the actor, so no live
+///   batch is applied to the old generation after the new one caught up.
+///
+/// Thread-safety: an actor. SQLite work runs synchronously on the actor except a
+/// rebuild's bulk phase, which runs on its own thread.
+public actor Projector {
+    public let log: EventLog
+    public let store: ProjectionStore
+    /// Events per transaction when catching up.
+    public let batchSize: Int
+    /// Events per transaction in a rebuild's bulk phase.
+    public let rebuildBatchSize: Int
+    private var rebuilding: Set<ProjectionKind> = []
+    private let logger = Logger(label: "labelledger.projector")
+
+    public init(log: EventLog, store: ProjectionStore, batchSize: Int = 10_000, rebuildBatchSize: Int = 50_000) {
+        self.log = log
+        self.store = store
+        self.batchSize = max(1, batchSize)
+        self.rebuildBatchSize = max(1, rebuildBatchSize)
+    }
+
+    // MARK: - Starting
+
+    /// Rebuilds every projection whose stored code version differs from the code's (or
+    /// whose checkpoint is beyond the log head: it describes another log), then catches
+    /// up. Returns the projections it rebuilt.
+    @discardableResult
+    public func start(progress: (@Sendable (RebuildProgress) -> Void)? = nil) async throws(ProjectionError) -> [ProjectionKind] {
+        let head = log.head
+        var stale: [ProjectionKind] = []
+        for kind in ProjectionKind.allCases {
+            let status = try store.status(kind)
+            if status.isStale || status.checkpoint > head {
+                logger.notice("projection \(kind) needs a rebuild", metadata: [
+                    "stored_code_version": "\(status.storedCodeVersion.map(String.init) ?? "none")",
+                    "code_version": "\(kind.codeVersion)", "checkpoint": "\(status.checkpoint)", "head": "\(head)",
+                ])
+                stale.append(kind)
+            }
+        }
+        if !stale.isEmpty { try await rebuild(stale, progress: progress) }
+        try catchUp()
+        return stale
+    }
+
+    // MARK: - Catching up
+
+    /// Applies every durable event (up to `limit`, when given) not yet applied, in
+    /// transactions of ``batchSize`` events. Returns the lowest checkpoint afterwards.
+    @discardableResult
+    public func catchUp(upTo limit: UInt64? = nil) throws(ProjectionError) -> UInt64 {
+        let generations = ProjectionKind.allCases.map { store.generation($0) }
+        return try Self.catchUp(generations, log: log, upTo: limit, batchSize: batchSize, progress: nil)
+    }
+
+    /// Follows the log: catches up, then applies each new commit as it becomes durable.
+    /// Returns when the task is cancelled or the log is closed.
+    public func run() async throws(ProjectionError) {
+        while !Task.isCancelled {
+            let checkpoint = try catchUp()
+            var iterator = log.subscribe(from: checkpoint + 1).makeAsyncIterator()
+            do {
+                guard try await iterator.next() != nil else { return }
+            } catch {
+                throw ProjectionError.wrap("projector", error)
+            }
+        }
+    }
+
+    /// The lowest checkpoint among the projections.
+    public func checkpoint() throws(ProjectionError) -> UInt64 {
+        try ProjectionKind.allCases.map { kind throws(ProjectionError) in try store.checkpoint(kind) }.min() ?? 0
+    }
+
+    // MARK: - Rebuilding
+
+    /// Rebuilds `kinds` from position 0 into new generations and installs them atomically.
+    ///
+    /// The bulk phase (up to the head at the start) runs off the actor, so live
+    /// application and queries go on against the current generations meanwhile; the final
+    /// catch-up and the swap run on the actor.
+    @discardableResult
+    public func rebuild(
+        _ kinds: [ProjectionKind] = ProjectionKind.allCases, progress: (@Sendable (RebuildProgress) -> Void)? = nil
+    ) async throws(ProjectionError) -> RebuildReport {
+        let kinds = ProjectionKind.allCases.filter(kinds.contains)
+        if let busy = kinds.first(where: rebuilding.contains) {
+            throw .rebuildInProgress(projection: busy.rawValue)
+        }
+        rebuilding.formUnion(kinds)
+        defer { rebuilding.subtract(kinds) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        var shadows: [ProjectionGeneration] = []
+        for kind in kinds { shadows.append(try store.makeShadow(kind)) }
+        let target = log.head
+        let log = self.log
+        let batch = rebuildBatchSize
+        let shadowsForBulk = shadows
+        logger.info("rebuilding \(kinds.map(\.rawValue).joined(separator: ",")) up to position \(target)")
+        let bulk: Result<UInt64, ProjectionError> = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                do {
+                    let reached = try Self.catchUp(shadowsForBulk, log: log, upTo: target, batchSize: batch) { applied in
+                        progress?(RebuildProgress(projections: kinds, applied: applied, target: target, elapsed: clock.now - start))
+                    }
+                    for shadow in shadowsForBulk { try shadow.createQueryIndexes() }
+                    continuation.resume(returning: .success(reached))
+                } catch {
+                    continuation.resume(returning: .failure(ProjectionError.wrap("rebuild", error)))
+                }
+            }
+        }
+        do {
+            _ = try bulk.get()
+            // On the actor: no live batch runs until the swap is done.
+            let checkpoint = try Self.catchUp(shadows, log: log, upTo: nil, batchSize: batchSize, progress: nil)
+            for shadow in shadows { try store.install(shadow) }
+            let elapsed = clock.now - start
+            let report = RebuildReport(
+                projections: kinds, events: checkpoint, checkpoint: checkpoint, elapsed: elapsed,
+                generations: Dictionary(uniqueKeysWithValues: shadows.map { ($0.kind, $0.number) }))
+            logger.info("rebuilt \(kinds.map(\.rawValue).joined(separator: ",")): \(checkpoint) events")
+            return report
+        } catch {
+            for shadow in shadows { shadow.isObsolete.store(true, ordering: .releasing) }
+            throw ProjectionError.wrap("rebuild", error)
+        }
+    }
+
+    // MARK: - Applying
+
+    /// Reads batches from the lowest checkpoint of `generations` and applies each event to
+    /// every generation that has not applied it, one transaction per generation and batch.
+    static func catchUp(
+        _ generations: [ProjectionGeneration], log: EventLog, upTo limit: UInt64?, batchSize: Int,
+        progress: ((UInt64) -> Void)?
+    ) throws(ProjectionError) -> UInt64 {
+        var checkpoints: [UInt64] = []
+        for generation in generations {
+            checkpoints.append(try generation.meta()?.checkpoint ?? 0)
+        }
+        let head = log.head
+        for (generation, checkpoint) in zip(generations, checkpoints) where checkpoint > head {
+            throw .checkpointAheadOfLog(projection: generation.kind.rawValue, checkpoint: checkpoint, head: head)
+        }
+        let target = min(limit ?? head, head)
+        while let low = checkpoints.min(), low < target {
+            let events: [RecordedEvent]
+            do {
+                events = try log.read(from: low + 1, limit: batchSize).prefix { $0.position <= target }
+            } catch {
+                throw .log(reason: error.description)
+            }
+            guard let last = events.last else { break }
+            let decoded = try decode(events)
+            for (i, generation) in generations.enumerated() where checkpoints[i] < last.position {
+                try apply(decoded, to: generation)
+                checkpoints[i] = last.position
+            }
+            progress?(last.position)
+        }
+        return checkpoints.min() ?? target
+    }
+
+    typealias Decoded = (event: RecordedEvent, domain: DomainEvent?)
+
+    /// Decodes events of dataset streams and the model registry; other streams' events
+    /// (other modules' bookkeeping) are passed through undecoded and only advance checkpoints.
+    static func decode(_ events: [RecordedEvent]) throws(ProjectionError) -> [Decoded] {
+        var decoded: [Decoded] = []
+        decoded.reserveCapacity(events.count)
+        for event in events {
+            guard event.streamID.hasPrefix(StreamNames.datasetPrefix) || event.streamID == StreamNames.modelRegistry else {
+                decoded.append((event, nil))
+                continue
+            }
+            do {
+                decoded.append((event, try DomainEvent.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload)))
+            } catch {
+                throw .undecodableEvent(position: event.position, type: event.type, reason: error.message)
+            }
+        }
+        return decoded
+    }
+
+    /// One transaction: skips events at or below the stored checkpoint (so a batch
+    /// replayed after a crash applies nothing twice), applies the rest, then writes the
+    /// new checkpoint.
+    static func apply(_ events: [Decoded], to generation: ProjectionGeneration) throws(ProjectionError) {
+        guard let last = events.last?.event.position else { return }
+        do {
+            try generation.pool.write { db in
+                let checkpoint = try ProjectionGeneration.checkpoint(db)
+                guard last > checkpoint else { return }
+                var applier = generation.kind.makeApplier()
+                for (event, domain) in events where event.position > checkpoint {
+                    try applier.apply(event, domain, db)
+                }
+                try applier.finish(db)
+                try ProjectionGeneration.setCheckpoint(db, last)
+            }
+        } catch {
+            throw ProjectionError.wrap(generation.kind.rawValue, error)
+        }
+    }
+}

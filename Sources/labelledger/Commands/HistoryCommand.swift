@@ -1,0 +1,81 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import LabelingDomain
+import Projections
+
+struct HistoryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "The audit trail of a sample, a dataset or an actor.",
+        discussion: """
+            One line per event: position, time, actor, what changed (before → after for labels), \
+            command id. Answered from the audit index of the projections (never by scanning the \
+            log); the projections are caught up first when the log is not held by another process.
+            """)
+
+    @OptionGroup var data: DataDirectoryOptions
+    @Option(help: "A sample id (with --dataset to restrict it to one dataset).") var sample: String?
+    @Option(help: "A dataset id.") var dataset: String?
+    @Option(help: "An actor (user name, auto-labeling, importer…).") var actor: String?
+    @Option(help: "From this time (ISO 8601 or seconds since 1970), inclusive.") var since: TimeArgument?
+    @Option(help: "Up to this time, inclusive.") var until: TimeArgument?
+    @Option(help: "At most this many lines.") var limit = 10_000
+    @Flag(help: "One JSON object per line.") var json = false
+
+    func validate() throws {
+        guard sample != nil || dataset != nil || actor != nil else {
+            throw ValidationError("give one of --sample, --dataset or --actor")
+        }
+        guard !(sample == nil && dataset != nil && actor != nil) else {
+            throw ValidationError("--dataset and --actor exclude each other")
+        }
+    }
+
+    func run() async throws {
+        let store: ProjectionStore
+        var log: EventLog?
+        if let opened = try? await data.openProjected() {
+            (log, store) = (opened.0, opened.1)
+        } else {
+            guard ProjectionStore.exists(directory: data.projectionDirectory) else {
+                throw ValidationError("no projections in \(data.projectionDirectory.path) and the log cannot be opened")
+            }
+            store = try ProjectionStore.open(directory: data.projectionDirectory, removeStaleFiles: false)
+        }
+        let subject: HistoryQuery.Subject
+        if let sample {
+            subject = .sample(SampleID(sample), dataset: dataset.map { DatasetID($0) })
+        } else if let actor {
+            subject = .actor(actor)
+        } else {
+            subject = .dataset(DatasetID(dataset!))
+        }
+        let entries = try ProjectionQueries(store: store).history(
+            HistoryQuery(subject, since: since?.date, until: until?.date, limit: limit))
+        for entry in entries {
+            if json {
+                var object: [String: Any] = [
+                    "position": entry.position, "time": TimeArgument.format(entry.recordedAt), "actor": entry.actor,
+                    "type": entry.type, "stream": entry.stream, "command_id": entry.commandID,
+                    "correlation_id": entry.correlationID, "summary": entry.summary, "sample_count": entry.sampleCount,
+                    "change": entry.whatChanged,
+                ]
+                if let dataset = entry.dataset { object["dataset"] = dataset.rawValue }
+                if let change = entry.sample {
+                    object["sample"] = [
+                        "id": change.sampleID.rawValue, "change": change.change, "before": change.before, "after": change.after,
+                    ]
+                }
+                let bytes = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+                print(String(decoding: bytes, as: UTF8.self))
+            } else {
+                let command = entry.commandID.isEmpty ? "-" : entry.commandID
+                let scope = sample == nil || dataset != nil ? "" : "\(entry.dataset?.rawValue ?? entry.stream)  "
+                print("\(entry.position)  \(TimeArgument.format(entry.recordedAt))  \(entry.actor)  \(scope)\(entry.whatChanged)  [\(command)]")
+            }
+        }
+        if !json { print("\(entries.count) event\(entries.count == 1 ? "" : "s")") }
+        await log?.close()
+    }
+}

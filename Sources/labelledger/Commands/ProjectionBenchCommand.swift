@@ -1,0 +1,259 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import LabelingDomain
+import LabelingService
+import Projections
+
+struct ProjectionBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "projections",
+        abstract: "Projection rebuild throughput and tab-query latency on a large generated dataset.",
+        discussion: """
+            Generates one dataset of --samples samples with about three events per sample \
+            (one-sample events: adds, manual labels and relabels, auto labels, confirms, rejects, \
+            hard marks found by a task or set and cleared by people), appended with durability \
+            none. Then: a rebuild of every projection from position 0 (events/s), and p50/p99 of \
+            100-sample tab pages for each filter (first pages and pages from random keyset \
+            cursors). Baselines in the same run: reading and decoding the whole log without \
+            SQLite (the floor under a rebuild), and a one-sample primary-key lookup (the floor \
+            under a tab query).
+            """)
+
+    @OptionGroup var data: DataDirectoryOptions
+    @Option(help: "Samples in the generated dataset.") var samples = 1_000_000
+    @Option(help: "Queries timed per filter.") var queries = 200
+    @Flag(help: "Print one JSON object instead of a table.") var json = false
+
+    func run() async throws {
+        let root = data.url.appendingPathComponent("bench-projections-\(ProcessInfo.processInfo.processIdentifier)")
+        try? FileManager.default.removeItem(at: root)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let clock = ContinuousClock()
+        var results: [String: Double] = [:]
+        let log = try EventLog.open(directory: root.appendingPathComponent("log"), configuration: .init(durability: .none))
+
+        let generation = try await clock.measure { try await generate(log) }
+        results["generated_events"] = Double(log.head)
+        results["generate_events_per_s"] = Double(log.head) / generation.secondsValue
+        if !json { print("generated \(log.head) events for \(samples) samples in \(String(format: "%.1f", generation.secondsValue)) s") }
+
+        // Baseline: read and decode every event, no SQLite.
+        let readElapsed = try clock.measure {
+            var position: UInt64 = 1
+            var decoded = 0
+            while true {
+                let batch = try log.read(from: position, limit: 50_000)
+                guard let last = batch.last else { break }
+                for event in batch where event.streamID.hasPrefix(StreamNames.datasetPrefix) {
+                    _ = try DomainEvent.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload)
+                    decoded += 1
+                }
+                position = last.position + 1
+            }
+            precondition(decoded == Int(log.head))
+        }
+        results["baseline_read_decode_events_per_s"] = Double(log.head) / readElapsed.secondsValue
+
+        let store = try ProjectionStore.open(directory: root.appendingPathComponent("projections"))
+        let projector = Projector(log: log, store: store)
+        let printer = ProgressPrinter()
+        let report = try await projector.rebuild { progress in if !json { printer.report(progress) } }
+        results["rebuild_seconds"] = report.elapsed.secondsValue
+        results["rebuild_events_per_s"] = report.eventsPerSecond
+        results["ratio_rebuild_vs_read_decode"] = report.eventsPerSecond / results["baseline_read_decode_events_per_s"]!
+        let sizes = try FileManager.default.contentsOfDirectory(atPath: store.directory.path).compactMap {
+            try FileManager.default.attributesOfItem(atPath: store.directory.appendingPathComponent($0).path)[.size] as? Int
+        }
+        results["projection_mb"] = Double(sizes.reduce(0, +)) / 1_048_576
+
+        // Queries.
+        let reader = ProjectionQueries(store: store)
+        let dataset: DatasetID = "bench"
+        var rng = SystemRandomNumberGenerator()
+        var lookups: [Duration] = []
+        for _ in 0..<queries {
+            let id = SampleID("s\(Int.random(in: 0..<samples, using: &rng))")
+            let start = clock.now
+            _ = try reader.sample(id, in: dataset)
+            lookups.append(clock.now - start)
+        }
+        let baselineP50 = percentile(lookups, 0.5)
+        let baselineP99 = percentile(lookups, 0.99)
+        results["baseline_lookup_p50_ms"] = baselineP50
+        results["baseline_lookup_p99_ms"] = baselineP99
+        let keys = try reader.samples(SampleQuery(dataset: dataset, order: .asc, limit: 1)).samples.first!.sortKey
+            ... (try reader.samples(SampleQuery(dataset: dataset, order: .desc, limit: 1)).samples.first!.sortKey)
+        let filters: [(String, SampleQuery)] = [
+            ("all", SampleQuery(dataset: dataset)),
+            ("all_asc", SampleQuery(dataset: dataset, order: .asc)),
+            ("labeled", SampleQuery(dataset: dataset, tab: .labeled)),
+            ("unlabeled", SampleQuery(dataset: dataset, tab: .unlabeled)),
+            ("to_be_confirmed", SampleQuery(dataset: dataset, tab: .toBeConfirmed)),
+            ("label", SampleQuery(dataset: dataset, labelName: "class-3")),
+            ("labeled_label", SampleQuery(dataset: dataset, tab: .labeled, labelName: "class-3")),
+            ("hard", SampleQuery(dataset: dataset, hard: true)),
+            ("not_hard_labeled", SampleQuery(dataset: dataset, tab: .labeled, hard: false)),
+            ("labeler_person", SampleQuery(dataset: dataset, labeler: .person("ana"))),
+            ("labeler_active_learning", SampleQuery(dataset: dataset, labeler: .activeLearning)),
+            ("score_0.9_1", SampleQuery(dataset: dataset, scoreRange: 0.9...1)),
+            ("tbc_score_0.2_0.4", SampleQuery(dataset: dataset, tab: .toBeConfirmed, scoreRange: 0.2...0.4)),
+            ("name_prefix", SampleQuery(dataset: dataset, namePrefix: "img-0004")),
+            ("offset_5000", SampleQuery(dataset: dataset, tab: .labeled, offset: 5_000)),
+        ]
+        var rows: [(String, Double, Double, Int)] = []
+        for (name, base) in filters {
+            var latencies: [Duration] = []
+            var returned = 0
+            for n in 0..<queries {
+                var query = base
+                query.limit = 100
+                if n % 2 == 1, query.offset == 0 {
+                    query.cursor = SampleCursor(sortKey: Int64.random(in: keys, using: &rng), order: query.order)
+                }
+                let start = clock.now
+                let page = try reader.samples(query)
+                latencies.append(clock.now - start)
+                returned += page.samples.count
+            }
+            let p50 = percentile(latencies, 0.5)
+            let p99 = percentile(latencies, 0.99)
+            results["query_\(name)_p50_ms"] = p50
+            results["query_\(name)_p99_ms"] = p99
+            results["query_\(name)_p99_vs_lookup_p99"] = p99 / baselineP99
+            rows.append((name, p50, p99, returned / queries))
+        }
+        await log.close()
+
+        if json {
+            let bytes = try JSONSerialization.data(withJSONObject: results, options: [.sortedKeys])
+            print(String(decoding: bytes, as: UTF8.self))
+            return
+        }
+        print("labelledger bench projections  (\(samples) samples, \(Int(results["generated_events"]!)) events)")
+        print(String(format: "rebuild: %.1f s, %.0f events/s; baseline read+decode %.0f events/s; ratio %.2f; projections %.0f MB",
+            report.elapsed.secondsValue, report.eventsPerSecond, results["baseline_read_decode_events_per_s"]!,
+            results["ratio_rebuild_vs_read_decode"]!, results["projection_mb"]!))
+        print(String(format: "baseline primary-key lookup: p50 %.3f ms, p99 %.3f ms", baselineP50, baselineP99))
+        print("filter".padding(toLength: 26, withPad: " ", startingAt: 0) + "   p50 ms    p99 ms   p99/lookup  rows/page")
+        for (name, p50, p99, perPage) in rows {
+            print(name.padding(toLength: 26, withPad: " ", startingAt: 0)
+                + String(format: " %8.3f  %8.3f  %10.1f  %9d", p50, p99, p99 / baselineP99, perPage))
+        }
+    }
+
+    private func percentile(_ values: [Duration], _ p: Double) -> Double {
+        let sorted = values.sorted()
+        return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))].secondsValue * 1000
+    }
+
+    // MARK: - Generation
+
+    /// ≈ 2.9 events per sample, each naming one sample, appended in groups of 4,096.
+    private func generate(_ log: EventLog) async throws {
+        let stream = StreamNames.dataset("bench")
+        var rng = SplitMix(seed: 7)
+        let people = ["ana", "ben", "chen", "dan"]
+        let task: TaskID = "al-1"
+        var pending: [ProposedEvent] = []
+        var at: Int64 = 1_763_942_400_000_000
+        func emit(_ event: DomainEvent, _ actor: String) async throws {
+            let encoded = event.encode()
+            pending.append(ProposedEvent(
+                type: encoded.type, schemaVersion: encoded.schemaVersion, payload: encoded.payload, actor: actor))
+            if pending.count >= 4096 { try await flush() }
+        }
+        func flush() async throws {
+            guard !pending.isEmpty else { return }
+            try await log.append(stream: stream, events: pending)
+            pending.removeAll(keepingCapacity: true)
+        }
+        func next() -> Instant {
+            at += 1_000
+            return Instant(microsecondsSince1970: at)
+        }
+        let labels = (0..<10).map { LabelDefinition(name: "class-\($0)", color: "#0000\(String(format: "%02X", $0 * 20))") }
+        try await emit(.datasetCreated(DatasetCreated(
+            datasetID: "bench", name: "bench", type: .imageClassification, labels: labels, description: "generated",
+            createdBy: "bench", createdAt: next())), "bench")
+        try await emit(.autoLabelTaskQueued(AutoLabelTaskQueued(
+            taskID: task, taskType: .autoLabel, algorithm: .fast, model: nil, requestedBy: "ana", at: next())), "ana")
+        try await emit(.taskStarted(TaskStarted(taskID: task, at: next())), "auto-labeling")
+        try await emit(.taskRunning(TaskRunning(taskID: task, at: next())), "auto-labeling")
+        let chunk = 10_000
+        var autoLabeled: UInt64 = 0
+        var hardFound: UInt64 = 0
+        for start in stride(from: 0, to: samples, by: chunk) {
+            let range = start..<min(samples, start + chunk)
+            for i in range {
+                try await emit(.samplesAdded(SamplesAdded(samples: [NewSample(
+                    id: SampleID("s\(i)"), name: String(format: "img-%07d.png", i), sourcePath: "/data/img-\(i).png",
+                    width: 640, height: 480, channels: 3,
+                    contentSHA256: String(repeating: "a", count: 48) + String(format: "%016x", i))], by: "importer")), "importer")
+            }
+            for i in range {
+                let id = SampleID("s\(i)")
+                let roll = rng.next() % 100
+                let label = "class-\(rng.next() % 10)"
+                let who = people[Int(rng.next() % 4)]
+                if roll < 40 {
+                    let first = SampleLabel(name: label, annotator: .human(who))
+                    try await emit(.sampleLabelsReplaced(SampleLabelsReplaced(samples: [LabelReplacement(
+                        sampleID: id, previousState: .unlabeled, previousLabels: [], newLabels: [first])], by: who)), who)
+                    if roll < 20 {
+                        let reviewer = people[Int(rng.next() % 4)]
+                        let second = SampleLabel(name: "class-\(rng.next() % 10)", annotator: .human(reviewer))
+                        try await emit(.sampleLabelsReplaced(SampleLabelsReplaced(samples: [LabelReplacement(
+                            sampleID: id, previousState: .labeled, previousLabels: [first], newLabels: [second])],
+                            by: reviewer)), reviewer)
+                    }
+                } else if roll < 90 {
+                    let score = Double(rng.next() % 1000) / 1000
+                    let predicted = SampleLabel(name: label, score: score, annotator: .activeLearning(task))
+                    try await emit(.samplesAutoLabeled(SamplesAutoLabeled(
+                        taskID: task, model: nil, samples: [AutoLabeledSample(sampleID: id, labels: [predicted])])), "auto-labeling")
+                    autoLabeled += 1
+                    if score < 0.3 {
+                        try await emit(.hardExamplesDetected(HardExamplesDetected(taskID: task, samples: [
+                            HardExampleFinding(sampleID: id, reasons: [.lowConfidence], coefficient: 1 - score)])), "auto-labeling")
+                        hardFound += 1
+                    }
+                    let review = rng.next() % 100
+                    if review < 60 {
+                        try await emit(.samplesConfirmed(SamplesConfirmed(samples: [ConfirmedSample(
+                            sampleID: id, confirmedLabels: [predicted], predictedLabels: [predicted])], by: who)), who)
+                    } else if review < 75 {
+                        try await emit(.samplesRejected(SamplesRejected(
+                            samples: [RejectedSample(sampleID: id, rejectedLabels: [predicted])], by: who)), who)
+                    }
+                }
+                let mark = rng.next() % 100
+                if mark < 10 {
+                    try await emit(.samplesMarkedHard(SamplesMarkedHard(
+                        sampleIDs: [id], reasons: [.predictedAbnormal], coefficient: 0.5, by: who)), who)
+                    if mark < 3 { try await emit(.hardMarksCleared(HardMarksCleared(sampleIDs: [id], by: who)), who) }
+                }
+            }
+            try await emit(.taskProgressed(TaskProgressed(
+                taskID: task, processed: UInt64(range.upperBound), total: UInt64(samples),
+                percent: Double(range.upperBound) * 100 / Double(samples), phase: .labeling, at: next())), "auto-labeling")
+        }
+        try await emit(.taskSucceeded(TaskSucceeded(taskID: task, counts: TaskResultCounts(
+            totalSamples: UInt64(samples), autoLabeledSamples: autoLabeled, hardExamples: hardFound, flattenedRGBAImages: 0),
+            at: next())), "auto-labeling")
+        try await flush()
+    }
+}
+
+/// SplitMix64: a seeded generator so every bench run generates the same dataset.
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

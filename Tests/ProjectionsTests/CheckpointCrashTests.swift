@@ -1,0 +1,100 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import EventLog
+import Foundation
+import LabelingService
+import Testing
+@testable import Projections
+
+/// Starts the real `labelledger project` child, which applies the log to the projections
+/// in small transactions, SIGKILLs it at seeded random moments, and checks after each
+/// kill that every projection equals a fresh replay up to its own checkpoint: the
+/// checkpoint and the rows were committed together, so no event was applied twice and
+/// none was skipped. The next child resumes from the checkpoint.
+@Suite(.serialized) struct CheckpointCrashTests {
+    static var executable: URL? {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
+        ] + Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() }
+        for directory in candidates {
+            let url = directory.appendingPathComponent("labelledger")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return nil
+    }
+
+    @Test func a_killed_projector_never_applies_an_event_twice_nor_skips_one() async throws {
+        let child = try #require(Self.executable, "labelledger was not built beside the tests")
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        let logDirectory = directory.url.appendingPathComponent("log")
+        do {
+            let log = try EventLog.open(directory: logDirectory, configuration: .init(durability: .none))
+            let service = DatasetService(log: log, snapshotDirectory: directory.url.appendingPathComponent("snapshots"))
+            var workload = Workload(service: service, seed: 0xC4A5)
+            try await workload.generate(samples: 200, steps: 450)
+            await log.close()
+        }
+        var rng = SeededGenerator(seed: 0xDEAD)
+        var kills = 0
+        var previous: [ProjectionKind: UInt64] = [:]
+        for trial in 0..<8 {
+            let process = Process()
+            process.executableURL = child
+            process.arguments = ["project", "--data", directory.path, "--batch", "3"]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            var output = Data()
+            while !String(decoding: output, as: UTF8.self).contains("\n") {
+                let chunk = pipe.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                output.append(chunk)
+            }
+            try #require(String(decoding: output, as: UTF8.self).hasPrefix("STARTED"), "trial \(trial)")
+            usleep(UInt32.random(in: 2_000...60_000, using: &rng))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            if process.terminationReason == .uncaughtSignal { kills += 1 }
+
+            let log = try EventLog.open(directory: logDirectory, configuration: .init(durability: .none))
+            let store = try ProjectionStore.open(directory: directory.url.appendingPathComponent("projections"))
+            for kind in ProjectionKind.allCases {
+                let checkpoint = try store.checkpoint(kind)
+                #expect(checkpoint >= previous[kind, default: 0], "trial \(trial): \(kind) went back")
+                previous[kind] = checkpoint
+                let scratch = TemporaryDirectory("scratch")
+                let fresh = try ProjectionStore.open(directory: scratch.url)
+                _ = try Projector.catchUp([fresh.generation(kind)], log: log, upTo: checkpoint, batchSize: 1000, progress: nil)
+                #expect(try fresh.checkpoint(kind) == checkpoint)
+                #expect(
+                    try ProjectionDump.digest(of: kind, in: store) == ProjectionDump.digest(of: kind, in: fresh),
+                    "trial \(trial): \(kind) at \(checkpoint) differs from a replay")
+                scratch.cleanup()
+            }
+            await log.close()
+        }
+        #expect(kills > 0, "the child always finished before the kill: nothing was tested")
+        #expect(previous.values.contains { $0 > 0 }, "the child never committed")
+
+        // A last child finishes the job from the checkpoints.
+        let process = Process()
+        process.executableURL = child
+        process.arguments = ["project", "--data", directory.path, "--batch", "50"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        process.waitUntilExit()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let log = try EventLog.open(directory: logDirectory, configuration: .init(durability: .none))
+        #expect(text.contains("DONE \(log.head)"))
+        let store = try ProjectionStore.open(directory: directory.url.appendingPathComponent("projections"))
+        let results = try ReplayVerifier.verify(store: store, log: log, scratch: directory.url.appendingPathComponent("verify"))
+        #expect(results.count == ProjectionKind.allCases.count && results.allSatisfy(\.matches))
+        #expect(results.allSatisfy { $0.checkpoint == log.head })
+        await log.close()
+    }
+}
