@@ -1,0 +1,95 @@
+import LabelingDomain
+
+/// One active-learning run on features: standardise, train ``BuiltInClassifier``,
+/// predict every unlabeled sample, and let ``HardExampleDetector`` flag the unreliable
+/// predictions with thresholds calibrated on the held-out labeled samples.
+///
+/// Pure computation: no files, no log. The reactor feeds it decoded images; tests and
+/// the evaluation feed it directly.
+///
+/// ```swift
+/// let output = try ActiveLearningPipeline(seed: 7).run(
+///     labeled: features, labels: classes, classCount: 10, unlabeled: others,
+///     algorithm: .accurate, targetAccuracy: 0.95)
+/// ```
+public struct ActiveLearningPipeline: Sendable {
+    public var classifier: BuiltInClassifier
+    public var neighbours: Int
+
+    public init(seed: UInt64 = 0x5EED, neighbours: Int = 5) {
+        classifier = BuiltInClassifier(configuration: .init(seed: seed))
+        self.neighbours = neighbours
+    }
+
+    public init(classifier: BuiltInClassifier, neighbours: Int = 5) {
+        self.classifier = classifier
+        self.neighbours = neighbours
+    }
+
+    /// The result: one prediction per unlabeled sample (same order) and the hard ones.
+    public struct Output: Sendable {
+        public var predictions: [ClassPrediction]
+        /// Index into the unlabeled samples → finding.
+        public var findings: [Int: HardExampleDetector.Finding]
+        public var calibration: HardExampleDetector.Calibration
+        public var metrics: [String: Double]
+    }
+
+    public func run(
+        labeled: [ImageFeatures], labels: [Int], classCount: Int, unlabeled: [ImageFeatures],
+        algorithm: AutoLabelAlgorithm, targetAccuracy: Double, shouldStop: @Sendable () -> Bool = { false }
+    ) throws -> Output {
+        guard !labeled.isEmpty else { throw AutoLabelingError.notEnoughTrainingData(reason: "no labeled sample") }
+        let scaler = FeatureScaler(fitting: (labeled + unlabeled).map(\.values))
+        let labeledRows = labeled.map { scaler.transform($0.values) }
+        let unlabeledRows = unlabeled.map { scaler.transform($0.values) }
+        let trained = try classifier.train(
+            labeled: labeledRows, labels: labels, classCount: classCount, unlabeled: unlabeledRows, algorithm: algorithm,
+            shouldStop: shouldStop)
+
+        // The second predictor votes among the labeled and the pseudo-labeled rows (never a row's own
+        // pseudo-label): a local, non-linear rule against the classifier's global linear one.
+        let pseudoClasses = trained.pseudoLabeled.map { trained.predict(unlabeledRows[$0]).topClass }
+        var referenceIndex: [Int: Int] = [:]
+        for (k, i) in trained.pseudoLabeled.enumerated() { referenceIndex[i] = labeledRows.count + k }
+        let knn = NearestNeighbours(
+            rows: labeledRows + trained.pseudoLabeled.map { unlabeledRows[$0] }, labels: labels + pseudoClasses, k: neighbours)
+        let distances = ClassDistanceModel(
+            rows: labeledRows + trained.pseudoLabeled.map { unlabeledRows[$0] },
+            labels: labels + pseudoClasses,
+            quantile: 0.99)
+        var detector = HardExampleDetector(
+            configuration: .init(targetAccuracy: targetAccuracy), trainingSizes: labeled.map { ($0.width, $0.height) })
+        detector.calibrate(heldOut: trained.heldOut.map { held in
+            let i = held.labeledIndex
+            return (
+                HardExampleDetector.Candidate(
+                    prediction: held.prediction, neighbourClass: knn.vote(labeledRows[i], excluding: i),
+                    relativeDistance: distances.relativeDistance(labeledRows[i], to: held.prediction.topClass),
+                    width: labeled[i].width, height: labeled[i].height),
+                held.trueClass
+            )
+        })
+        var predictions: [ClassPrediction] = []
+        predictions.reserveCapacity(unlabeled.count)
+        var findings: [Int: HardExampleDetector.Finding] = [:]
+        for (i, row) in unlabeledRows.enumerated() {
+            if i % 64 == 0, shouldStop() { throw CancellationError() }
+            let prediction = trained.predict(row)
+            predictions.append(prediction)
+            let candidate = HardExampleDetector.Candidate(
+                prediction: prediction, neighbourClass: knn.vote(row, excluding: referenceIndex[i]),
+                relativeDistance: distances.relativeDistance(row, to: prediction.topClass),
+                width: unlabeled[i].width, height: unlabeled[i].height)
+            if let finding = detector.assess(candidate) { findings[i] = finding }
+        }
+        var metrics = trained.metrics
+        metrics["margin_threshold"] = detector.calibration.marginThreshold
+        metrics["held_out_non_hard_accuracy"] = detector.calibration.heldOutAcceptedAccuracy
+        metrics["held_out_non_hard_lower_bound"] = detector.calibration.lowerBound
+        metrics["held_out_non_hard_samples"] = Double(detector.calibration.heldOutAccepted)
+        metrics["target_accuracy"] = targetAccuracy
+        metrics["target_met_on_held_out"] = detector.calibration.targetMet ? 1 : 0
+        return Output(predictions: predictions, findings: findings, calibration: detector.calibration, metrics: metrics)
+    }
+}

@@ -1,0 +1,189 @@
+import LabelingDomain
+
+/// The built-in image classifier for active learning: multinomial logistic
+/// regression (L2) on standardised ``ImageFeatures``, optional self-training, and
+/// confidence calibrated by temperature scaling on held-out folds.
+///
+/// - `fast`: trains on the labeled samples only.
+/// - `accurate`: also self-trains: unlabeled samples the current model predicts with
+///   probability ≥ ``Configuration/selfTrainingThreshold`` join the training set with
+///   their predicted class, for up to ``Configuration/selfTrainingRounds`` rounds.
+///
+/// Held-out predictions come from stratified k-fold cross-validation of the labeled
+/// samples (in `accurate` mode each fold self-trains from its own labeled part, so no
+/// pseudo-label has seen the held-out labels): they
+/// calibrate the temperature and let ``HardExampleDetector`` choose its thresholds.
+///
+/// Invariant: for equal inputs and seed the result is identical (no clock, no global
+/// randomness, full-batch deterministic optimisation).
+///
+/// ```swift
+/// let classifier = BuiltInClassifier(configuration: .init(seed: 42))
+/// let trained = try classifier.train(labeled: rows, labels: y, classCount: 10, unlabeled: others, algorithm: .accurate)
+/// let p = trained.predict(others[0])
+/// ```
+public struct BuiltInClassifier: Sendable {
+    public struct Configuration: Sendable, Equatable {
+        public var seed: UInt64
+        public var folds: Int
+        /// scikit-learn's `C`: the L2 penalty is `1 / (C · n)` on the mean loss.
+        public var inverseRegularization: Float
+        public var iterations: Int
+        public var selfTrainingThreshold: Double
+        public var selfTrainingRounds: Int
+
+        public init(
+            seed: UInt64 = 0x5EED, folds: Int = 5, inverseRegularization: Float = 1, iterations: Int = 120,
+            selfTrainingThreshold: Double = 0.8, selfTrainingRounds: Int = 4
+        ) {
+            self.seed = seed
+            self.folds = folds
+            self.inverseRegularization = inverseRegularization
+            self.iterations = iterations
+            self.selfTrainingThreshold = selfTrainingThreshold
+            self.selfTrainingRounds = selfTrainingRounds
+        }
+    }
+
+    public var configuration: Configuration
+
+    public init(configuration: Configuration = .init()) { self.configuration = configuration }
+
+    /// Trains on standardised rows.
+    /// - Parameters:
+    ///   - labels: class indices in `0..<classCount`, one per labeled row.
+    ///   - shouldStop: polled during training; when it returns true, training throws `CancellationError`.
+    /// - Throws: ``AutoLabelingError/notEnoughTrainingData(reason:)`` with fewer than two classes
+    ///   present; `CancellationError` when stopped.
+    public func train(
+        labeled: [[Float]], labels: [Int], classCount: Int, unlabeled: [[Float]], algorithm: AutoLabelAlgorithm,
+        shouldStop: @Sendable () -> Bool = { false }
+    ) throws -> TrainedClassifier {
+        let present = Set(labels)
+        guard present.count >= 2, classCount >= 2 else {
+            throw AutoLabelingError.notEnoughTrainingData(reason: "labeled samples cover \(present.count) class(es), need 2")
+        }
+        let dimension = labeled[0].count
+        func fitted(_ rows: [[Float]], _ y: [Int], from start: LogisticRegression? = nil, iterations: Int? = nil) throws
+            -> LogisticRegression
+        {
+            var model = start ?? LogisticRegression(classes: classCount, dimension: dimension)
+            let l2 = 1 / (configuration.inverseRegularization * Float(rows.count))
+            model.fit(rows: rows, labels: y, l2: l2, iterations: iterations ?? configuration.iterations, shouldStop: shouldStop)
+            if shouldStop() { throw CancellationError() }
+            return model
+        }
+
+        // Self-training (accurate): pseudo-labels from the current model, recomputed each round.
+        var model = try fitted(labeled, labels)
+        var pseudo: [(row: Int, label: Int)] = []
+        var rounds = 0
+        if algorithm == .accurate, !unlabeled.isEmpty {
+            for _ in 0..<configuration.selfTrainingRounds {
+                let next: [(row: Int, label: Int)] = unlabeled.indices.compactMap { i in
+                    let p = LogisticRegression.softmax(model.logits(unlabeled[i]))
+                    let top = p.indices.max { p[$0] < p[$1] }!
+                    return p[top] >= configuration.selfTrainingThreshold ? (i, top) : nil
+                }
+                rounds += 1
+                let changed = next.count != pseudo.count || zip(next, pseudo).contains { $0 != $1 }
+                pseudo = next
+                if !changed { break }
+                model = try fitted(
+                    labeled + pseudo.map { unlabeled[$0.row] }, labels + pseudo.map(\.label), from: model,
+                    iterations: configuration.iterations / 2)
+            }
+        }
+
+        // Held-out predictions: stratified folds of the labeled rows.
+        var generator = SplitMix64(seed: configuration.seed)
+        var fold = [Int](repeating: 0, count: labels.count)
+        for c in present.sorted() {
+            var members = labels.indices.filter { labels[$0] == c }
+            members.shuffle(using: &generator)
+            for (k, i) in members.enumerated() { fold[i] = k % configuration.folds }
+        }
+        var heldOutLogits = [[Float]](repeating: [], count: labels.count)
+        for f in 0..<configuration.folds {
+            let train = labels.indices.filter { fold[$0] != f }, test = labels.indices.filter { fold[$0] == f }
+            guard !test.isEmpty, Set(train.map { labels[$0] }).count >= 2 else { continue }
+            let trainRows = train.map { labeled[$0] }, trainLabels = train.map { labels[$0] }
+            var foldModel = try fitted(trainRows, trainLabels)
+            if algorithm == .accurate, !unlabeled.isEmpty {
+                // The fold's own self-training: pseudo-labels that never saw the held-out labels,
+                // so the held-out predictions stay honest (slightly pessimistic: fewer rounds).
+                for _ in 0..<2 {
+                    let foldPseudo: [(row: Int, label: Int)] = unlabeled.indices.compactMap { i in
+                        let p = LogisticRegression.softmax(foldModel.logits(unlabeled[i]))
+                        let top = p.indices.max { p[$0] < p[$1] }!
+                        return p[top] >= configuration.selfTrainingThreshold ? (i, top) : nil
+                    }
+                    foldModel = try fitted(
+                        trainRows + foldPseudo.map { unlabeled[$0.row] }, trainLabels + foldPseudo.map(\.label),
+                        from: foldModel, iterations: configuration.iterations / 2)
+                }
+            }
+            for i in test { heldOutLogits[i] = foldModel.logits(labeled[i]) }
+        }
+        let evaluated = labels.indices.filter { !heldOutLogits[$0].isEmpty }
+        let temperature = TemperatureScaling.fit(
+            logits: evaluated.map { heldOutLogits[$0] }, labels: evaluated.map { labels[$0] })
+        let heldOut = evaluated.map { i in
+            HeldOutPrediction(
+                labeledIndex: i, trueClass: labels[i],
+                prediction: ClassPrediction(probabilities: LogisticRegression.softmax(heldOutLogits[i], temperature: temperature)))
+        }
+        let heldOutAccuracy = heldOut.isEmpty
+            ? 0 : Double(heldOut.filter { $0.prediction.topClass == $0.trueClass }.count) / Double(heldOut.count)
+        let metrics: [String: Double] = [
+            "labeled_samples": Double(labels.count), "classes": Double(present.count),
+            "pseudo_labeled_samples": Double(pseudo.count), "self_training_rounds": Double(rounds),
+            "temperature": Double(temperature), "held_out_accuracy": heldOutAccuracy,
+            "held_out_samples": Double(heldOut.count),
+        ]
+        return TrainedClassifier(
+            model: model, temperature: temperature, heldOut: heldOut, pseudoLabeled: pseudo.map(\.row),
+            metrics: metrics)
+    }
+}
+
+/// A class-probability vector with its top class, confidence and top-2 margin.
+public struct ClassPrediction: Sendable, Equatable {
+    public var probabilities: [Double]
+    public var topClass: Int
+    /// Probability of the top class.
+    public var confidence: Double
+    /// Top probability minus the second one.
+    public var margin: Double
+
+    public init(probabilities: [Double]) {
+        self.probabilities = probabilities
+        let order = probabilities.indices.sorted { probabilities[$0] > probabilities[$1] }
+        topClass = order[0]
+        confidence = probabilities[order[0]]
+        margin = probabilities[order[0]] - (order.count > 1 ? probabilities[order[1]] : 0)
+    }
+}
+
+/// A cross-validated prediction of one labeled sample.
+public struct HeldOutPrediction: Sendable, Equatable {
+    public var labeledIndex: Int
+    public var trueClass: Int
+    public var prediction: ClassPrediction
+}
+
+/// The result of ``BuiltInClassifier/train(labeled:labels:classCount:unlabeled:algorithm:shouldStop:)``.
+public struct TrainedClassifier: Sendable {
+    public var model: LogisticRegression
+    public var temperature: Float
+    public var heldOut: [HeldOutPrediction]
+    /// Indices into the unlabeled rows used as pseudo-labels (accurate mode).
+    public var pseudoLabeled: [Int]
+    /// Training metrics, recorded in the task's `TaskTrainingFinished` event.
+    public var metrics: [String: Double]
+
+    /// The calibrated prediction of one standardised row.
+    public func predict(_ row: [Float]) -> ClassPrediction {
+        ClassPrediction(probabilities: LogisticRegression.softmax(model.logits(row), temperature: temperature))
+    }
+}

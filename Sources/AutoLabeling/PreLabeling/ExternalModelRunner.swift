@@ -1,0 +1,150 @@
+import Foundation
+import LabelingDomain
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a registered model's command over a manifest of samples and reads its
+/// predictions manifest (format: `PRELABEL.md` in this module).
+///
+/// The command is started as `commandLine[0] commandLine[1…] <input.manifest> <output.manifest>`
+/// with no shell. Its stderr is captured (last 4 000 characters) into the error of a failed run.
+///
+/// Invariants: the process never outlives the call — on timeout, on cancellation (a stop
+/// request) or on return it is killed (SIGTERM, then SIGKILL after one second);
+/// a non-zero exit or a timeout is an error, never an empty result.
+public struct ExternalModelRunner: Sendable {
+    /// One label a model predicted for a sample.
+    public struct ModelPrediction: Sendable, Equatable {
+        public var name: String
+        public var confidence: Double
+        /// Detection models only.
+        public var box: BoundingBox?
+    }
+
+    public let model: ModelRegistryState.Model
+
+    public init(model: ModelRegistryState.Model) { self.model = model }
+
+    /// Predicts `samples` (id and image path). Samples the model left out are absent from the result.
+    /// - Parameter labelNames: predictions of other labels are dropped.
+    public func predict(samples: [(id: SampleID, path: String)], labelNames: Set<String>) async throws
+        -> [SampleID: [ModelPrediction]]
+    {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("prelabel-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let input = work.appendingPathComponent("input.manifest"), output = work.appendingPathComponent("output.manifest")
+        let stderrURL = work.appendingPathComponent("stderr.txt")
+        var lines = ""
+        for sample in samples {
+            let object: [String: Any] = ["id": sample.id.rawValue, "source": sample.path, "usage": "INFERENCE"]
+            lines += String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self) + "\n"
+        }
+        try Data(lines.utf8).write(to: input)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: model.commandLine[0])
+        process.arguments = Array(model.commandLine.dropFirst()) + [input.path, output.path]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        let stderrHandle = try FileHandle(forWritingTo: stderrURL)
+        process.standardError = stderrHandle
+        do {
+            try process.run()
+        } catch {
+            throw AutoLabelingError.modelLaunchFailed(model: model.ref.description, reason: "\(error)")
+        }
+        let deadline = Date().addingTimeInterval(Double(model.timeoutSeconds))
+        var timedOut = false
+        while process.isRunning {
+            if Task.isCancelled || Date() >= deadline {
+                timedOut = !Task.isCancelled
+                Self.kill(process)
+                break
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        process.waitUntilExit()
+        try? stderrHandle.close()
+        let stderr = String(String(decoding: (try? Data(contentsOf: stderrURL)) ?? Data(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines).suffix(4000))
+        try Task.checkCancellation()
+        if timedOut { throw AutoLabelingError.modelTimedOut(model: model.ref.description, seconds: model.timeoutSeconds, stderr: stderr) }
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+            throw AutoLabelingError.modelExited(model: model.ref.description, status: process.terminationStatus, stderr: stderr)
+        }
+        return try parse(output, labelNames: labelNames)
+    }
+
+    /// Ends the model and everything it started: SIGTERM to the process tree, SIGKILL to
+    /// whatever is left after one second. The whole tree matters: a grandchild (e.g. the
+    /// `sleep` of a shell script) inherits the descriptor Foundation watches for the exit.
+    static func kill(_ process: Process) {
+        let tree = [process.processIdentifier] + descendants(of: process.processIdentifier)
+        for pid in tree { Glibc.kill(pid, SIGTERM) }
+        let grace = Date().addingTimeInterval(1)
+        while process.isRunning, Date() < grace { usleep(20_000) }
+        for pid in tree { Glibc.kill(pid, SIGKILL) }
+    }
+
+    /// Every live descendant of `root`, read from `/proc/<pid>/stat` (Linux).
+    static func descendants(of root: pid_t) -> [pid_t] {
+        var parents: [pid_t: [pid_t]] = [:]
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = pid_t(entry),
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            // Fields after the command name: state, ppid, …
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, let parent = pid_t(fields[1]) { parents[parent, default: []].append(pid) }
+        }
+        var result: [pid_t] = [], frontier = [root]
+        while let next = frontier.popLast() {
+            for child in parents[next] ?? [] {
+                result.append(child)
+                frontier.append(child)
+            }
+        }
+        return result
+    }
+
+    func parse(_ url: URL, labelNames: Set<String>) throws -> [SampleID: [ModelPrediction]] {
+        let name = model.ref.description
+        guard let data = try? Data(contentsOf: url) else {
+            throw AutoLabelingError.malformedPredictions(model: name, line: 0, reason: "no predictions manifest was written")
+        }
+        var result: [SampleID: [ModelPrediction]] = [:]
+        for (number, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated() {
+            let text = line.trimmingCharacters(in: .whitespaces)
+            if text.isEmpty { continue }
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
+                let id = object["id"] as? String
+            else { throw AutoLabelingError.malformedPredictions(model: name, line: number + 1, reason: "not a JSON object with an \"id\"") }
+            var predictions: [ModelPrediction] = []
+            for annotation in object["annotation"] as? [[String: Any]] ?? [] {
+                guard let label = annotation["name"] as? String,
+                    let confidence = (annotation["confidence"] as? NSNumber)?.doubleValue, (0...1).contains(confidence)
+                else {
+                    throw AutoLabelingError.malformedPredictions(
+                        model: name, line: number + 1, reason: "an annotation needs a \"name\" and a \"confidence\" in [0, 1]")
+                }
+                guard labelNames.contains(label) else { continue }
+                var box: BoundingBox?
+                if let property = annotation["property"] as? [String: Any],
+                    let points = property["@modelarts:feature"] as? [[NSNumber]], points.count == 2,
+                    points[0].count == 2, points[1].count == 2
+                {
+                    box = BoundingBox(
+                        x1: points[0][0].int32Value, y1: points[0][1].int32Value, x2: points[1][0].int32Value,
+                        y2: points[1][1].int32Value)
+                }
+                predictions.append(ModelPrediction(name: label, confidence: confidence, box: box))
+            }
+            result[SampleID(id)] = predictions
+        }
+        return result
+    }
+}

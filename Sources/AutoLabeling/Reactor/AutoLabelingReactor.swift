@@ -1,0 +1,241 @@
+import EventLog
+import Foundation
+import LabelingDomain
+import LabelingService
+import Logging
+
+/// The auto-labeling reactor: a checkpointed log subscriber that runs the tasks people
+/// queue (`AutoLabelTaskQueued`) and appends their progress and results as events
+/// through ``DatasetService`` — it never writes anything else.
+///
+/// Invariants:
+/// - Tasks run in the order they were queued across datasets (FIFO), at most
+///   ``Configuration/workers`` at a time, and at most one per dataset.
+/// - A `TaskStopRequested` takes effect within a second: a queued task is stopped at once,
+///   a running one is cancelled at its next check (training polls every iteration)
+///   and recorded as stopped.
+/// - Crash-resume: the checkpoint (``ReactorCheckpoint``) never passes the queued event of
+///   an unfinished task, so on start-up every task left queued or running is read again
+///   and resumed; samples it already auto-labeled are skipped.
+///
+/// ```swift
+/// let log = try EventLog.open(directory: data.appendingPathComponent("log"))
+/// let service = DatasetService(log: log, snapshotDirectory: data.appendingPathComponent("snapshots"))
+/// let reactor = AutoLabelingReactor(log: log, service: service, dataDirectory: data)
+/// let running = Task { try await reactor.run() }   // until cancelled
+/// …
+/// running.cancel()
+/// ```
+public actor AutoLabelingReactor {
+    public struct Configuration: Sendable {
+        /// Tasks running at once (≥ 1).
+        public var workers: Int
+        /// The actor recorded in every event the reactor appends.
+        public var actor: String
+        /// Samples per `recordAutoLabels` / `recordHardExamples` command.
+        public var batchSize: Int
+        /// Seed of the built-in classifier.
+        public var seed: UInt64
+
+        /// Continuous mode: queue an active-learning task by itself (nil: off).
+        public var continuous: ContinuousMode?
+
+        public init(
+            workers: Int = 1, actor: String = "auto-labeling", batchSize: Int = 100, seed: UInt64 = 0x5EED,
+            continuous: ContinuousMode? = nil
+        ) {
+            self.workers = max(1, workers)
+            self.actor = actor
+            self.batchSize = max(1, batchSize)
+            self.seed = seed
+            self.continuous = continuous
+        }
+    }
+
+    /// Continuous mode: after `newLabels` samples of a dataset were labeled or confirmed by
+    /// people, the reactor queues an active-learning task for it (task id
+    /// `continuous-<position of the triggering event>`, so re-reading the log after a crash
+    /// never queues it twice). A refused request (a task is active, preconditions unmet) is
+    /// retried on the next labeled sample. Counts start from zero when the reactor starts.
+    public struct ContinuousMode: Sendable {
+        /// Datasets in continuous mode; nil: all.
+        public var datasets: Set<DatasetID>?
+        public var newLabels: Int
+        public var algorithm: AutoLabelAlgorithm
+
+        public init(datasets: Set<DatasetID>? = nil, newLabels: Int, algorithm: AutoLabelAlgorithm = .accurate) {
+            self.datasets = datasets
+            self.newLabels = max(1, newLabels)
+            self.algorithm = algorithm
+        }
+    }
+
+    struct TaskKey: Hashable, Sendable {
+        var dataset: DatasetID
+        var task: TaskID
+    }
+
+    public nonisolated let log: EventLog
+    public nonisolated let service: DatasetService
+    public nonisolated let configuration: Configuration
+    public nonisolated let checkpoint: ReactorCheckpoint
+    let logger: Logger
+
+    /// Queued tasks in FIFO order, with the position of their queued event.
+    private var pending: [(key: TaskKey, position: UInt64)] = []
+    private var running: [TaskKey: (position: UInt64, work: Task<Void, Never>)] = [:]
+    private var stopRequested: Set<TaskKey> = []
+    private var seen: UInt64 = 0
+    private var stored: UInt64 = 0
+    private var finishedTasks = 0
+    private var shuttingDown = false
+    /// Continuous mode: samples labeled or confirmed per dataset since its last queued task.
+    private var newLabels: [DatasetID: Int] = [:]
+
+    public init(
+        log: EventLog, service: DatasetService, dataDirectory: URL, configuration: Configuration = .init(),
+        logger: Logger = Logger(label: "labelledger.auto-labeling")
+    ) {
+        self.log = log
+        self.service = service
+        self.configuration = configuration
+        self.checkpoint = ReactorCheckpoint(dataDirectory: dataDirectory)
+        self.logger = logger
+    }
+
+    /// Subscribes from the checkpoint and runs tasks until the calling task is cancelled
+    /// (running tasks are then cancelled and left to resume on the next start) or the
+    /// log closes.
+    /// - Throws: ``AutoLabelingError/checkpointUnusable(path:reason:)``, or the log's error.
+    public func run() async throws {
+        stored = try checkpoint.load()
+        seen = stored
+        do {
+            for try await event in log.subscribe(from: stored + 1) {
+                try Task.checkCancellation()
+                await handle(event)
+                seen = event.position
+                try storeCheckpointIfAdvanced(minimumStep: 256)
+            }
+        } catch {
+            await shutDown()
+            throw error
+        }
+        await shutDown()
+    }
+
+    /// Tasks completed (any terminal status) since this reactor started; for tests and metrics.
+    public var completedTaskCount: Int { finishedTasks }
+
+    // MARK: - Events
+
+    private func handle(_ event: RecordedEvent) async {
+        if event.type == "SampleLabelsReplaced" || event.type == "SamplesConfirmed" {
+            await countNewLabels(event)
+            return
+        }
+        guard event.type == "AutoLabelTaskQueued" || event.type == "TaskStopRequested",
+            let dataset = StreamNames.datasetID(ofStream: event.streamID),
+            let decoded = try? DomainEvent.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload),
+            let taskID = decoded.taskID
+        else { return }
+        let key = TaskKey(dataset: dataset, task: taskID)
+        switch decoded {
+        case .autoLabelTaskQueued:
+            guard running[key] == nil, !pending.contains(where: { $0.key == key }) else { return }
+            pending.append((key, event.position))
+            schedule()
+        case .taskStopRequested:
+            stopRequested.insert(key)
+            if let index = pending.firstIndex(where: { $0.key == key }) {
+                // Not started here: it goes straight from stopping to stopped.
+                pending.remove(at: index)
+                await markStopped(key)
+            } else if let entry = running[key] {
+                entry.work.cancel()
+            }
+        default:
+            return
+        }
+    }
+
+    private func countNewLabels(_ event: RecordedEvent) async {
+        guard let mode = configuration.continuous, event.actor != configuration.actor,
+            let dataset = StreamNames.datasetID(ofStream: event.streamID), mode.datasets?.contains(dataset) ?? true,
+            let decoded = try? DomainEvent.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload)
+        else { return }
+        switch decoded {
+        case .sampleLabelsReplaced(let e): newLabels[dataset, default: 0] += e.samples.count
+        case .samplesConfirmed(let e): newLabels[dataset, default: 0] += e.samples.count
+        default: return
+        }
+        guard newLabels[dataset, default: 0] >= mode.newLabels else { return }
+        let request = DatasetCommand.requestAutoLabeling(
+            taskID: TaskID("continuous-\(event.position)"), type: .autoLabel, algorithm: mode.algorithm, model: nil,
+            targetAccuracy: nil, by: configuration.actor, at: Instant(Date()))
+        if (try? await service.execute(request, on: dataset, actor: configuration.actor)) != nil {
+            newLabels[dataset] = 0
+        }
+    }
+
+    private func schedule() {
+        while !shuttingDown, running.count < configuration.workers,
+            let index = pending.firstIndex(where: { item in !running.keys.contains { $0.dataset == item.key.dataset } })
+        {
+            let (key, position) = pending.remove(at: index)
+            let driver = TaskDriver(
+                service: service, configuration: configuration, dataset: key.dataset, taskID: key.task, logger: logger)
+            let work = Task {
+                var outcome: Error?
+                do { try await driver.run() } catch { outcome = error }
+                await self.finished(key, error: outcome)
+            }
+            running[key] = (position, work)
+        }
+    }
+
+    private func finished(_ key: TaskKey, error: Error?) async {
+        running[key] = nil
+        if error is CancellationError || Task.isCancelled {
+            if stopRequested.contains(key) { await markStopped(key) }
+        } else if let error {
+            logger.error("task ended with an error", metadata: ["task": "\(key.task)", "error": "\(error)"])
+        }
+        stopRequested.remove(key)
+        finishedTasks += 1
+        schedule()
+        try? storeCheckpointIfAdvanced()
+    }
+
+    private func markStopped(_ key: TaskKey) async {
+        let service = service, actor = configuration.actor
+        // Recorded from an uncancelled task: the stop must be written even while the worker unwinds.
+        await Task {
+            guard let state = try? await service.state(of: key.dataset), state.tasks[key.task]?.status == .stopping else {
+                return
+            }
+            _ = try? await service.execute(.markStopped(key.task, at: Instant(Date())), on: key.dataset, actor: actor)
+        }.value
+    }
+
+    /// Cancels running tasks (they resume on the next start) and waits for them.
+    private func shutDown() async {
+        shuttingDown = true
+        let works = running.values.map(\.work)
+        for work in works { work.cancel() }
+        for work in works { await work.value }
+        try? storeCheckpointIfAdvanced()
+    }
+
+    // MARK: - Checkpoint
+
+    /// Stores the checkpoint when it moved by at least `minimumStep` positions (re-reading a
+    /// few events after a crash is harmless: finished tasks are recognised and skipped).
+    private func storeCheckpointIfAdvanced(minimumStep: UInt64 = 1) throws {
+        let unfinished = (pending.map(\.position) + running.values.map(\.position)).min()
+        let safe = unfinished.map { $0 - 1 } ?? seen
+        guard safe >= stored + minimumStep else { return }
+        try checkpoint.store(safe)
+        stored = safe
+    }
+}

@@ -1,0 +1,226 @@
+import ArgumentParser
+import AutoLabeling
+import Crypto
+import EventLog
+import Foundation
+import LabelingDomain
+import LabelingService
+
+/// The LabelLedger half of `Tools/eval/digits`: turns scikit-learn's digits into PNG files
+/// and a dataset through the product's library, labels 5 images per class (seeded), runs an
+/// auto-label task through the real reactor, measures it against the ground truth, then
+/// simulates an annotator until ≥ 99 % of the labels are correct. Writes the features and
+/// splits for the scikit-learn / cleanlab peers and prints one JSON object. Hidden.
+struct EvalDigitsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval-digits", abstract: "Evaluate auto labeling on the digits data (see Tools/eval/digits).",
+        shouldDisplay: false)
+
+    @Option(help: "digits.csv.gz") var csv: String
+    @Option(help: "A fresh working directory (images, data, features.csv).") var work: String
+    @Option(help: "Seed of the labeled-sample choice and the classifier.") var seed: UInt64 = 7
+    @Option(help: "Labeled images per class.") var perClass = 5
+    @Option(help: "fast or accurate.") var algorithm = "accurate"
+    @Option(help: "Hard examples an annotator labels per round.") var hardPerRound = 40
+    @Option(help: "The tasks' target accuracy of non-hard auto labels.") var targetAccuracy = 0.95
+
+    struct Digit {
+        var id: SampleID
+        var path: String
+        var truth: String
+    }
+
+    func run() async throws {
+        let workURL = URL(fileURLWithPath: work)
+        try FileManager.default.createDirectory(at: workURL.appendingPathComponent("images"), withIntermediateDirectories: true)
+        let dataURL = workURL.appendingPathComponent("data")
+        let rows = try Self.readCSV(csv)
+        var digits: [Digit] = []
+        var samples: [NewSample] = []
+        for (i, row) in rows.enumerated() {
+            var pixels = [UInt8](repeating: 0, count: 32 * 32)
+            for y in 0..<32 { for x in 0..<32 { pixels[y * 32 + x] = UInt8(255 - Int(row.pixels[(y / 4) * 8 + x / 4] * 255 / 16)) } }
+            let png = try PNGCodec.encode(pixels: pixels, width: 32, height: 32, channels: 1)
+            let path = workURL.appendingPathComponent("images/digit-\(String(format: "%04d", i)).png").path
+            try png.write(to: URL(fileURLWithPath: path))
+            let id = SampleID(String(format: "d%04d", i))
+            digits.append(Digit(id: id, path: path, truth: String(row.label)))
+            samples.append(NewSample(
+                id: id, name: "digit-\(i).png", sourcePath: path, width: 32, height: 32, channels: 1,
+                contentSHA256: SHA256.hash(data: png).map { String(format: "%02x", $0) }.joined()))
+        }
+        let log = try EventLog.open(directory: dataURL.appendingPathComponent("log"), configuration: .init(durability: .fsync))
+        let service = DatasetService(log: log, snapshotDirectory: dataURL.appendingPathComponent("snapshots"))
+        let dataset = DatasetID("digits")
+        let colours = ["#e6194b", "#3cb44b", "#ffe119", "#4363d8", "#f58231", "#911eb4", "#46f0f0", "#f032e6", "#bcf60c", "#fabebe"]
+        _ = try await service.execute(.createDataset(
+            id: dataset, name: "digits", typeCode: 0,
+            labels: (0..<10).map { LabelDefinition(name: String($0), color: colours[$0]) }, description: "sklearn digits",
+            by: "eval", at: Instant(Date())), on: dataset, actor: "eval")
+        for start in stride(from: 0, to: samples.count, by: 500) {
+            _ = try await service.execute(.addSamples(Array(samples[start..<min(start + 500, samples.count)]), by: "eval"), on: dataset, actor: "eval")
+        }
+        // Seeded choice of the hand-labeled samples.
+        var generator = SplitMix64(seed: seed)
+        var chosen: [SampleID] = [], perLabel: [String: Int] = [:]
+        for digit in digits.shuffled(using: &generator) where perLabel[digit.truth, default: 0] < perClass {
+            perLabel[digit.truth, default: 0] += 1
+            chosen.append(digit.id)
+        }
+        let truth = Dictionary(uniqueKeysWithValues: digits.map { ($0.id, $0.truth) })
+        _ = try await service.execute(.updateSampleLabels(chosen.map {
+            SampleLabelUpdate(sampleID: $0, labels: [ManualLabel(name: truth[$0]!)])
+        }, by: "annotator"), on: dataset, actor: "annotator")
+
+        let reactor = AutoLabelingReactor(log: log, service: service, dataDirectory: dataURL, configuration: .init(seed: seed))
+        let reactorTask = Task { try await reactor.run() }
+        defer { reactorTask.cancel() }
+        let algo: AutoLabelAlgorithm = algorithm == "fast" ? .fast : .accurate
+
+        // First task: the figures of the issue.
+        var taskNumber = 0
+        func autoLabel() async throws -> (TaskRecord, Double) {
+            taskNumber += 1
+            let taskID = TaskID("task-\(taskNumber)")
+            let started = Date()
+            _ = try await service.execute(.requestAutoLabeling(
+                taskID: taskID, type: .autoLabel, algorithm: algo, model: nil, targetAccuracy: targetAccuracy, by: "annotator",
+                at: Instant(Date())), on: dataset, actor: "annotator")
+            while true {
+                if let task = try await service.state(of: dataset)?.tasks[taskID], task.status.isTerminal {
+                    return (task, Date().timeIntervalSince(started))
+                }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+        }
+        let (firstTask, wallTime) = try await autoLabel()
+        guard firstTask.status == .succeeded else { throw ValidationError("task failed: \(String(describing: firstTask.failure))") }
+        var state = try await service.state(of: dataset)!
+        let autoLabeled = state.samples.filter { $0.value.state == .toBeConfirmed }
+        let wrong = autoLabeled.filter { $0.value.predictedLabels.first?.name != truth[$0.key] }
+        let hard = autoLabeled.filter { $0.value.hardMark != nil }
+        let nonHard = autoLabeled.filter { $0.value.hardMark == nil }
+        let nonHardCorrect = nonHard.filter { $0.value.predictedLabels.first?.name == truth[$0.key] }.count
+        var reasonCounts: [String: Int] = [:]
+        for (_, record) in hard { for reason in record.hardMark!.reasons { reasonCounts[String(reason.rawValue), default: 0] += 1 } }
+        let ours: [String: Any] = [
+            "auto_labeled": autoLabeled.count,
+            "accuracy_all_auto_labels": Double(autoLabeled.count - wrong.count) / Double(max(autoLabeled.count, 1)),
+            "accuracy_non_hard": Double(nonHardCorrect) / Double(max(nonHard.count, 1)),
+            "share_flagged_hard": Double(hard.count) / Double(max(autoLabeled.count, 1)),
+            "share_wrong_flagged_hard": Double(wrong.filter { $0.value.hardMark != nil }.count) / Double(max(wrong.count, 1)),
+            "wrong_auto_labels": wrong.count,
+            "hard_reason_counts": reasonCounts,
+            "task_wall_seconds": wallTime,
+            "training_metrics": firstTask.metrics,
+        ]
+
+        // Per-sample outcome of the first task, for analysis.
+        var outcome = "id,truth,predicted,score,hard,reasons,coefficient\n"
+        for (id, record) in autoLabeled.sorted(by: { $0.key < $1.key }) {
+            let reasons = record.hardMark?.reasons.map { String($0.rawValue) }.joined(separator: "|") ?? ""
+            outcome += "\(id),\(truth[id]!),\(record.predictedLabels.first?.name ?? ""),\(record.predictedLabels.first?.score ?? 0),"
+                + "\(record.hardMark == nil ? 0 : 1),\(reasons),\(record.hardMark?.coefficient ?? 0)\n"
+        }
+        try Data(outcome.utf8).write(to: workURL.appendingPathComponent("first-task.csv"))
+
+        // Features and splits for the peers (same features, same labeled samples).
+        var lines = "id,truth,labeled," + (0..<ImageFeatures.dimension).map { "f\($0)" }.joined(separator: ",") + "\n"
+        let chosenSet = Set(chosen)
+        for digit in digits {
+            let features = ImageFeatures(image: try ImageDecoder.decode(fileAt: digit.path))
+            lines += "\(digit.id),\(digit.truth),\(chosenSet.contains(digit.id) ? 1 : 0),"
+                + features.values.map { String($0) }.joined(separator: ",") + "\n"
+        }
+        try Data(lines.utf8).write(to: workURL.appendingPathComponent("features.csv"))
+
+        // Simulated annotator.
+        var actions = 1 + chosen.count  // the first task's request, plus the hand-labeled samples
+        var rounds = 0
+        func correctShare(_ state: DatasetState) -> Double {
+            Double(state.samples.filter { $0.value.state == .labeled && $0.value.labels.first?.name == truth[$0.key] }.count)
+                / Double(state.samples.count)
+        }
+        while true {
+            rounds += 1
+            state = try await service.state(of: dataset)!
+            let pending = state.samples.filter { $0.value.state == .toBeConfirmed }.sorted { $0.key < $1.key }
+            let hardPending = pending.filter { $0.value.hardMark != nil }
+                .sorted { ($0.value.hardMark!.coefficient, $1.key.rawValue) > ($1.value.hardMark!.coefficient, $0.key.rawValue) }
+            let easy = pending.filter { $0.value.hardMark == nil }
+            // Easy ones: fix the wrong ones one by one, confirm the rest in pages of 100.
+            var confirmations: [SampleConfirmation] = []
+            for (id, record) in easy {
+                if record.predictedLabels.first?.name == truth[id] {
+                    confirmations.append(SampleConfirmation(sampleID: id))
+                } else {
+                    actions += 1
+                    confirmations.append(SampleConfirmation(sampleID: id, correctedLabels: [ManualLabel(name: truth[id]!)]))
+                }
+            }
+            actions += (easy.count - easy.filter { $0.value.predictedLabels.first?.name != truth[$0.key] }.count + 99) / 100
+            // A few hard ones, hardest first: each looked at and confirmed or fixed.
+            let reviewed = hardPending.prefix(hardPerRound)
+            for (id, record) in reviewed {
+                actions += 1
+                confirmations.append(SampleConfirmation(
+                    sampleID: id, correctedLabels: record.predictedLabels.first?.name == truth[id] ? nil : [ManualLabel(name: truth[id]!)]))
+            }
+            if !confirmations.isEmpty {
+                _ = try await service.execute(.confirmSamples(confirmations, by: "annotator"), on: dataset, actor: "annotator")
+            }
+            // The other hard ones go back to unlabeled for the next, better-trained round.
+            let rejected = hardPending.dropFirst(hardPerRound).map(\.key)
+            if !rejected.isEmpty {
+                actions += 1
+                _ = try await service.execute(.rejectSamples(rejected, by: "annotator"), on: dataset, actor: "annotator")
+            }
+            state = try await service.state(of: dataset)!
+            if correctShare(state) >= 0.99 || state.sampleCounts.unlabeled == 0 || rounds >= 30 { break }
+            actions += 1
+            let (task, _) = try await autoLabel()
+            if task.status != .succeeded { break }
+        }
+        // Whatever is still unlabeled is labeled by hand.
+        state = try await service.state(of: dataset)!
+        let left = state.samples.filter { $0.value.state != .labeled }.map(\.key)
+        if correctShare(state) < 0.99 && !left.isEmpty {
+            actions += left.count
+            _ = try await service.execute(.updateSampleLabels(left.map {
+                SampleLabelUpdate(sampleID: $0, labels: [ManualLabel(name: truth[$0]!)])
+            }, by: "annotator"), on: dataset, actor: "annotator")
+            state = try await service.state(of: dataset)!
+        }
+        reactorTask.cancel()
+        _ = try? await reactorTask.value
+        await log.close()
+        let loop: [String: Any] = [
+            "manual_actions": actions, "actions_labeling_every_image_by_hand": digits.count,
+            "reduction": 1 - Double(actions) / Double(digits.count), "rounds": rounds,
+            "share_labels_correct": correctShare(state), "auto_label_tasks": taskNumber,
+        ]
+        let result: [String: Any] = [
+            "samples": digits.count, "labeled_per_class": perClass, "target_accuracy": targetAccuracy, "seed": seed, "algorithm": algorithm,
+            "labelledger": ours, "annotator_loop": loop,
+            "features_csv": workURL.appendingPathComponent("features.csv").path,
+        ]
+        let bytes = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+        print(String(decoding: bytes, as: UTF8.self))
+    }
+
+    static func readCSV(_ path: String) throws -> [(pixels: [Double], label: Int)] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-dc", path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let bytes = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw ValidationError("cannot read \(path)") }
+        return String(decoding: bytes, as: UTF8.self).split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            return fields.count == 65 ? (Array(fields[0..<64]), Int(fields[64])) : nil
+        }
+    }
+}
