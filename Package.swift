@@ -11,7 +11,10 @@ let package = Package(
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "LabelingDomain", targets: ["LabelingDomain"]),
         .library(name: "LabelingService", targets: ["LabelingService"]),
+        .library(name: "Projections", targets: ["Projections"]),
+        .library(name: "AutoLabeling", targets: ["AutoLabeling"]),
         .library(name: "DatasetInterchange", targets: ["DatasetInterchange"]),
+        .library(name: "LabelLedgerServer", targets: ["LabelLedgerServer"]),
         .executable(name: "labelledger", targets: ["labelledger"]),
     ],
     dependencies: [
@@ -21,6 +24,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: - System libraries
@@ -28,6 +36,17 @@ let package = Package(
             name: "CLZ4",
             pkgConfig: "liblz4",
             providers: [.apt(["liblz4-dev"])]
+        ),
+
+        .systemLibrary(
+            name: "CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
+        .systemLibrary(
+            name: "CJPEG",
+            pkgConfig: "libjpeg",
+            providers: [.apt(["libjpeg-dev"])]
         ),
 
         // MARK: - Core
@@ -56,12 +75,44 @@ let package = Package(
         ),
 
         .target(
+            name: "Projections",
+            dependencies: [
+                "EventLog", "LabelingDomain", "LabelingService",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "AutoLabeling",
+            dependencies: [
+                "EventLog", "LabelingDomain", "LabelingService", "CPNG", "CJPEG",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["PRELABEL.md"]
+        ),
+        .target(
             name: "DatasetInterchange",
             dependencies: [
                 "EventLog", "LabelingDomain", "LabelingService",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["FORMATS.md"]
+        ),
+
+        .target(
+            name: "LabelLedgerServer",
+            dependencies: [
+                "EventLog", "LabelingDomain", "LabelingService", "Projections", "AutoLabeling", "DatasetInterchange",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("openapi.yaml")]
         ),
 
         // MARK: - Executables
@@ -71,8 +122,14 @@ let package = Package(
                 "EventLog",
                 "LabelingDomain",
                 "LabelingService",
+                "Projections",
+                "AutoLabeling",
                 "DatasetInterchange",
+                "LabelLedgerServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // A child process for crash tests: appends in a loop and reports each acknowledged event.
@@ -82,9 +139,12 @@ let package = Package(
         ),
 
         // MARK: - Tests
+        // Helpers every test target shares: temporary directories, seeded randomness,
+        // built executables, ../shared/data, PNG test images.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "EventLogTests",
-            dependencies: ["EventLog"]
+            dependencies: ["EventLog", "TestSupport"]
         ),
         .testTarget(
             name: "LabelingDomainTests",
@@ -98,8 +158,20 @@ let package = Package(
             dependencies: ["LabelingService"]
         ),
         .testTarget(
+            name: "ProjectionsTests",
+            dependencies: ["Projections", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "AutoLabelingTests",
+            dependencies: ["AutoLabeling", "TestSupport"]
+        ),
+        .testTarget(
+            name: "LabelLedgerServerTests",
+            dependencies: ["LabelLedgerServer", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
+        .testTarget(
             name: "DatasetInterchangeTests",
-            dependencies: ["DatasetInterchange"]
+            dependencies: ["DatasetInterchange", "TestSupport"]
         ),
     ]
 )

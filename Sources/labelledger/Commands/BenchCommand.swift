@@ -8,5 +8,5 @@ struct BenchCommand: AsyncParsableCommand {
             Every benchmark prints ratios against a baseline run in the same process, because \
             absolute times drift on a shared machine.
             """,
-        subcommands: [LogBenchCommand.self, DomainBenchCommand.self])
+        subcommands: [LogBenchCommand.self, DomainBenchCommand.self, HTTPBenchCommand.self, ProjectionBenchCommand.self])
 }

@@ -1,0 +1,43 @@
+import Foundation
+import GRDB
+
+/// The first answer to every request that carried an `Idempotency-Key`, so that a retry
+/// gets the same answer and appends nothing (the key is also the log's command id).
+///
+/// Keys are scoped by token name: two clients cannot collide on a key.
+public final class IdempotencyStore: Sendable {
+    private let database: DatabaseQueue
+
+    public struct Answer: Sendable, Equatable {
+        public var status: Int
+        public var body: Data
+    }
+
+    public init(path: String) throws {
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        database = try DatabaseQueue(path: path)
+        try database.write { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS answers(
+                    scope TEXT NOT NULL, key TEXT NOT NULL, status INTEGER NOT NULL, body BLOB NOT NULL,
+                    created_at REAL NOT NULL, PRIMARY KEY(scope, key))
+                """)
+        }
+    }
+
+    public func answer(scope: String, key: String) throws -> Answer? {
+        try database.read { db in
+            try Row.fetchOne(db, sql: "SELECT status, body FROM answers WHERE scope = ? AND key = ?", arguments: [scope, key])
+                .map { Answer(status: $0["status"], body: $0["body"]) }
+        }
+    }
+
+    public func save(_ answer: Answer, scope: String, key: String) throws {
+        try database.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO answers(scope, key, status, body, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [scope, key, answer.status, answer.body, Date().timeIntervalSince1970])
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+
+/// Builds the HTTP API over a runtime.
+///
+/// ```swift
+/// let runtime = try await LedgerRuntime(configuration: .init(dataDirectory: data))
+/// let app = LedgerApplication.build(runtime: runtime)
+/// try await app.runService()
+/// ```
+public enum LedgerApplication {
+    /// Every route: the service's v2 paths under `/v2/{project_id}`, plus `/health`,
+    /// `/metrics`, `/openapi.yaml`. All but `/health` need a token.
+    public static func router(runtime: LedgerRuntime) -> Router<LedgerRequestContext> {
+        _ = ServerMetrics.registry
+        let support = RouteSupport(runtime: runtime)
+        let router = Router(context: LedgerRequestContext.self)
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: MetricsMiddleware())
+        OperationsRoutes(support: support).registerPublic(on: router)
+        let authenticated = router.group().add(middleware: AuthMiddleware(tokens: runtime.tokens))
+        OperationsRoutes(support: support).register(on: authenticated)
+        let project = authenticated.group("v2/:project_id")
+        DatasetRoutes(support: support).register(on: project)
+        SampleRoutes(support: support).register(on: project)
+        TaskRoutes(support: support).register(on: project)
+        HistoryRoutes(support: support).register(on: project)
+        ModelRoutes(support: support).register(on: project)
+        return router
+    }
+
+    public static func build(runtime: LedgerRuntime, logger: Logger = Logger(label: "labelledger.http")) -> some ApplicationProtocol {
+        Application(
+            router: router(runtime: runtime),
+            configuration: .init(address: .hostname(runtime.configuration.host, port: runtime.configuration.port), serverName: "LabelLedger"),
+            logger: logger)
+    }
+}

@@ -1,0 +1,68 @@
+import AutoLabeling
+import EventLog
+import Foundation
+import LabelingDomain
+import LabelingService
+import Logging
+import Projections
+import Synchronization
+
+/// Everything one data directory runs: the log, command handling, the projections and
+/// their projector, the auto-labeling reactor, tokens and idempotency records.
+///
+/// Invariant: after ``settle(_:)`` returns for an append, the projections include it
+/// (read-your-writes for API clients).
+public final class LedgerRuntime: Sendable {
+    public let configuration: ServerConfiguration
+    public let log: EventLog
+    public let service: DatasetService
+    public let store: ProjectionStore
+    public let queries: ProjectionQueries
+    public let projector: Projector
+    public let reactor: AutoLabelingReactor
+    public let tokens: TokenStore
+    public let idempotency: IdempotencyStore
+
+    public init(configuration: ServerConfiguration) async throws {
+        self.configuration = configuration
+        let data = configuration.dataDirectory
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        log = try EventLog.open(directory: data.appendingPathComponent("log"))
+        service = DatasetService(log: log, snapshotDirectory: data.appendingPathComponent("snapshots"))
+        store = try ProjectionStore.open(directory: data.appendingPathComponent("projections"))
+        queries = ProjectionQueries(store: store)
+        projector = Projector(log: log, store: store)
+        try await projector.start()
+        reactor = AutoLabelingReactor(
+            log: log, service: service, dataDirectory: data,
+            configuration: .init(workers: configuration.reactorWorkers))
+        tokens = try TokenStore(path: data.appendingPathComponent("server/tokens.sqlite").path)
+        idempotency = try IdempotencyStore(path: data.appendingPathComponent("server/idempotency.sqlite").path)
+    }
+
+    /// The position the projections are known to include (a lower bound).
+    private let settled = Atomic<UInt64>(0)
+
+    /// Waits until the projections include `position` (bounded by the log head). Cheap
+    /// when they already do: no projector round trip.
+    public func settle(_ position: UInt64?) async throws {
+        guard let position, position > 0 else { return }
+        let target = min(position, log.head)
+        guard settled.load(ordering: .acquiring) < target else { return }
+        let reached = try await projector.catchUp(upTo: target)
+        _ = settled.max(reached, ordering: .releasing)
+    }
+
+    /// Runs the projector and (if configured) the reactor until cancelled.
+    public func runBackground() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.projector.run() }
+            if configuration.runReactor { group.addTask { try await self.reactor.run() } }
+            try await group.waitForAll()
+        }
+    }
+
+    public func close() async {
+        await log.close()
+    }
+}

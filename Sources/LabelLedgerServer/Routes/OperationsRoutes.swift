@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+import Hummingbird
+import Metrics
+import Prometheus
+
+/// `/health` (public), `/metrics` (Prometheus text) and `/openapi.yaml`.
+struct OperationsRoutes: Sendable {
+    let support: RouteSupport
+
+    struct Health: ResponseEncodable {
+        var status: String
+        var log_head: UInt64
+        var projection_checkpoint: UInt64
+    }
+
+    func registerPublic(on router: Router<LedgerRequestContext>) {
+        router.get("health") { _, _ in
+            let checkpoint = try await support.runtime.projector.checkpoint()
+            return Health(status: "ok", log_head: support.runtime.log.head, projection_checkpoint: checkpoint)
+        }
+    }
+
+    func register(on group: RouterGroup<LedgerRequestContext>) {
+        group.get("metrics") { _, context in
+            _ = try context.authenticated()
+            let head = support.runtime.log.head
+            let checkpoint = try await support.runtime.projector.checkpoint()
+            Gauge(label: "labelledger_log_head").record(Double(head))
+            Gauge(label: "labelledger_projection_lag_events").record(Double(head >= checkpoint ? head - checkpoint : 0))
+            let unfinished = try await support.runtime.store.database(.tasks).read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM autolabel_tasks WHERE status IN (-1, 0, 1, 4)") ?? 0
+            }
+            Gauge(label: "labelledger_task_queue_length").record(Double(unfinished))
+            var bytes: [UInt8] = []
+            ServerMetrics.registry.emit(into: &bytes)
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+        group.get("openapi.yaml") { _, context in
+            _ = try context.authenticated()
+            guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"), let data = try? Data(contentsOf: url) else {
+                throw APIError(.internalServerError, code: "LabelLedger.API.500", "openapi.yaml is missing from the build")
+            }
+            return Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+    }
+}
+
+/// The process-wide Prometheus registry behind swift-metrics (bootstrapped once).
+enum ServerMetrics {
+    static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+}

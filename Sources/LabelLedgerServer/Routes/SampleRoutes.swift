@@ -1,0 +1,272 @@
+import Crypto
+import DatasetInterchange
+import Foundation
+import Hummingbird
+import LabelingDomain
+import LabelingService
+import Projections
+
+/// Samples: add, tabs, one sample, replace labels, delete, confirm, reject, hard marks,
+/// and a sample's audit history.
+struct SampleRoutes: Sendable {
+    let support: RouteSupport
+
+    func register(on group: RouterGroup<LedgerRequestContext>) {
+        let base = "datasets/:dataset_id/data-annotations/samples"
+        group.post(RouterPath(base), use: add)
+        group.get(RouterPath(base), use: list)
+        group.put(RouterPath(base), use: update)
+        group.post(RouterPath(base + "/delete"), use: delete)
+        group.post(RouterPath(base + "/confirm"), use: confirm)
+        group.post(RouterPath(base + "/reject"), use: reject)
+        group.post(RouterPath(base + "/hard"), use: hard)
+        group.get(RouterPath(base + "/:sample_id"), use: get)
+        group.get(RouterPath(base + "/:sample_id/history"), use: history)
+        group.get("datasets/:dataset_id/auto-annotations/samples", use: toBeConfirmed)
+    }
+
+    // MARK: - Adding
+
+    @Sendable func add(_ request: Request, context: LedgerRequestContext) async throws -> Response {
+        let (dataset, identity) = try support.datasetID(context, role: .admin)
+        let body = try await support.decode(AddSamplesRequest.self, from: request)
+        guard !body.samples.isEmpty else { throw APIError.badRequest("samples must not be empty") }
+        let state = try await support.state(dataset)
+        try support.checkIfMatch(request, state: state)
+        let machine = body.final_annotation == false
+        return try await support.once(request, identity: identity) { commandID in
+            var samples: [NewSample] = []
+            var results: [SampleResultDTO] = []
+            var order: [Int] = []  // index into results for each accepted sample
+            for (index, item) in body.samples.enumerated() {
+                do {
+                    samples.append(try makeSample(item, index: index, state: state, identity: identity, machine: machine))
+                    order.append(results.count)
+                    results.append(SampleResultDTO(failure: nil, APIError.badRequest("")))
+                } catch let error as APIError {
+                    results.append(SampleResultDTO(failure: item.name, error))
+                }
+            }
+            var version = state.version
+            if !samples.isEmpty {
+                let outcome = try await support.execute(.addSamples(samples, by: identity.name), on: dataset, identity: identity, commandID: commandID)
+                for (slot, result) in zip(order, outcome.decision.results) { results[slot] = SampleResultDTO(result) }
+                version = outcome.version
+            }
+            return (ResultsResponse(success: results.allSatisfy(\.success), results: results, version: version), version)
+        }
+    }
+
+    private func makeSample(_ item: NewSampleDTO, index: Int, state: DatasetState, identity: APIIdentity, machine: Bool) throws -> NewSample {
+        let url: URL
+        let bytes: Data
+        switch (item.data, item.source) {
+        case let (data?, nil):
+            guard let decoded = Data(base64Encoded: data, options: .ignoreUnknownCharacters) else {
+                throw APIError.badRequest("sample \(index): data is not base64")
+            }
+            bytes = decoded
+            guard let info = ImageProbe.probe(bytes) else {
+                throw APIError(.unprocessableContent, code: "LabelLedger.Import.012", "sample \(index): data is not a PNG or JPEG image")
+            }
+            let directory = support.runtime.configuration.imageDirectory
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            url = directory.appendingPathComponent(info.sha256 + (bytes.starts(with: [0x89, 0x50]) ? ".png" : ".jpg"))
+            if !FileManager.default.fileExists(atPath: url.path) { try bytes.write(to: url, options: .atomic) }
+        case let (nil, source?):
+            url = try resolveSource(source, index: index)
+            guard let data = try? Data(contentsOf: url) else {
+                throw APIError(.unprocessableContent, code: "LabelLedger.Import.012", "sample \(index): \(source) cannot be read")
+            }
+            bytes = data
+        default:
+            throw APIError.badRequest("sample \(index): give exactly one of data (base64) or source (a path)")
+        }
+        guard let info = ImageProbe.probe(bytes) else {
+            throw APIError(.unprocessableContent, code: "LabelLedger.Import.012", "sample \(index): not a PNG or JPEG image")
+        }
+        let labels = try (item.labels ?? []).map { try $0.manualLabel() }
+        let name = item.name ?? url.lastPathComponent
+        let id = SampleID(String(SHA256.hash(data: Data("\(state.id.rawValue)|\(name)".utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()))
+        var usage: SampleUsage?
+        if let text = item.usage {
+            guard let value = SampleUsage.allCases.first(where: { $0.manifestName == text.uppercased() }) else {
+                throw APIError.badRequest("sample \(index): usage '\(text)' is not TRAIN, EVAL, TEST or INFERENCE")
+            }
+            usage = value
+        }
+        let human = labels.map { SampleLabel(name: $0.name, box: $0.box, annotator: .human(identity.name)) }
+        let predicted = labels.map {
+            SampleLabel(name: $0.name, box: $0.box, score: 1, annotator: .preLabelModel(name: "api:" + identity.name, version: Annotator.importedVersion))
+        }
+        return NewSample(
+            id: id, name: name, sourcePath: url.path, width: info.width, height: info.height, channels: info.channels,
+            contentSHA256: info.sha256, usage: usage, initialLabels: machine ? [] : human, initialPredictions: machine ? predicted : [])
+    }
+
+    /// A source path must resolve — `..` and symlinks followed — inside a configured data root.
+    private func resolveSource(_ source: String, index: Int) throws -> URL {
+        let roots = support.runtime.configuration.dataRoots.map { $0.resolvingSymlinksInPath().standardizedFileURL.path }
+        guard !roots.isEmpty else {
+            throw APIError(.forbidden, code: "LabelLedger.API.4031", "sample \(index): this server accepts no source paths (no data roots configured); send data instead")
+        }
+        let url = URL(fileURLWithPath: source).standardizedFileURL.resolvingSymlinksInPath()
+        guard roots.contains(where: { url.path.hasPrefix($0 + "/") }) else {
+            throw APIError(.forbidden, code: "LabelLedger.API.4032", "sample \(index): \(source) is outside the server's data roots")
+        }
+        return url
+    }
+
+    // MARK: - Reading
+
+    @Sendable func list(_ request: Request, context: LedgerRequestContext) async throws -> SampleListResponse {
+        let (dataset, _) = try support.datasetID(context)
+        let query = request.uri.queryParameters
+        return try await page(dataset, tab: try SampleStatusName.tab(query["sample_state"].map(String.init)), query: query)
+    }
+
+    @Sendable func toBeConfirmed(_ request: Request, context: LedgerRequestContext) async throws -> SampleListResponse {
+        let (dataset, _) = try support.datasetID(context)
+        return try await page(dataset, tab: .toBeConfirmed, query: request.uri.queryParameters)
+    }
+
+    private func page(_ dataset: DatasetID, tab: SampleTab, query: Parameters) async throws -> SampleListResponse {
+        let state = try await support.state(dataset)
+        func int(_ key: String, _ fallback: Int) throws -> Int {
+            guard let raw = query[key[...]] else { return fallback }
+            guard let value = Int(raw) else { throw APIError.badRequest("\(key) must be an integer") }
+            return value
+        }
+        func double(_ key: String) throws -> Double? {
+            guard let raw = query[key[...]] else { return nil }
+            guard let value = Double(raw) else { throw APIError.badRequest("\(key) must be a number") }
+            return value
+        }
+        var sampleQuery = SampleQuery(dataset: dataset, tab: tab, offset: try int("offset", 0), limit: try int("limit", 10))
+        if let order = query["order"] {
+            guard let value = SampleOrder(rawValue: String(order)) else { throw APIError.badRequest("order must be asc or desc") }
+            sampleQuery.order = value
+        }
+        sampleQuery.labelName = query["label_name"].map(String.init)
+        let low = try double("low_score"), high = try double("high_score")
+        if low != nil || high != nil {
+            guard (low ?? 0) <= (high ?? 1) else { throw APIError.badRequest("low_score must not exceed high_score") }
+            sampleQuery.scoreRange = (low ?? 0)...(high ?? 1)
+        }
+        var conditions: [String: String] = [:]
+        if let raw = query["search_conditions"] {
+            guard let list = (try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [[String: Any]] else {
+                throw APIError.badRequest("search_conditions must be a JSON array of objects")
+            }
+            for condition in list { for (key, value) in condition { conditions[key] = "\(value)" } }
+        }
+        for key in ["hard", "labeler", "sample_name"] { if let value = query[key[...]] { conditions[key] = String(value) } }
+        if let hard = conditions["hard"] {
+            guard hard == "0" || hard == "1" else { throw APIError.badRequest("hard must be 0 or 1") }
+            sampleQuery.hard = hard == "1"
+        }
+        sampleQuery.labeler = conditions["labeler"].map { Labeler(parsing: $0) }
+        sampleQuery.namePrefix = conditions["sample_name"]
+        if let token = query["cursor"] {
+            guard let cursor = SampleCursor(token: String(token)) else { throw APIError.badRequest("cursor is not one this server issued") }
+            sampleQuery.cursor = cursor
+        }
+        try await support.runtime.settle(support.runtime.log.head)
+        let page = try support.runtime.queries.samples(sampleQuery)
+        return SampleListResponse(
+            samples: page.samples.map { SampleDTO($0, type: state.type, sampleID: $0.id.rawValue) },
+            next_cursor: page.nextCursor?.token, position: support.runtime.log.head)
+    }
+
+    @Sendable func get(_ request: Request, context: LedgerRequestContext) async throws -> SampleDTO {
+        let (dataset, _) = try support.datasetID(context)
+        let state = try await support.state(dataset)
+        let id = try context.parameters.require("sample_id")
+        try await support.runtime.settle(support.runtime.log.head)
+        guard let view = try support.runtime.queries.sample(SampleID(id), in: dataset) else { throw APIError.notFound("sample '\(id)'") }
+        return SampleDTO(view, type: state.type, sampleID: id)
+    }
+
+    struct HistoryResponse: ResponseEncodable {
+        struct Entry: Codable {
+            var position: UInt64
+            var time: String
+            var actor: String
+            var event: String
+            var change: String
+            var before: String?
+            var after: String?
+            var command_id: String
+        }
+        var entries: [Entry]
+    }
+
+    @Sendable func history(_ request: Request, context: LedgerRequestContext) async throws -> HistoryResponse {
+        let (dataset, _) = try support.datasetID(context)
+        _ = try await support.state(dataset)
+        let id = try context.parameters.require("sample_id")
+        try await support.runtime.settle(support.runtime.log.head)
+        let entries = try support.runtime.queries.history(HistoryQuery(.sample(SampleID(id), dataset: dataset)))
+        guard !entries.isEmpty else { throw APIError.notFound("sample '\(id)'") }
+        return HistoryResponse(entries: entries.map(HistoryRoutes.entry))
+    }
+
+    // MARK: - Changing
+
+    @Sendable func update(_ request: Request, context: LedgerRequestContext) async throws -> Response {
+        let (dataset, identity) = try support.datasetID(context)
+        let body = try await support.decode(UpdateSamplesRequest.self, from: request)
+        guard !body.samples.isEmpty else { throw APIError.badRequest("samples must not be empty") }
+        try support.checkIfMatch(request, state: try await support.state(dataset))
+        var updates: [SampleLabelUpdate] = []
+        for item in body.samples {
+            updates.append(SampleLabelUpdate(sampleID: SampleID(item.sample_id), labels: try (item.labels ?? []).map { try $0.manualLabel() }))
+        }
+        return try await batch(request, identity: identity, dataset: dataset, .updateSampleLabels(updates, by: identity.name))
+    }
+
+    @Sendable func delete(_ request: Request, context: LedgerRequestContext) async throws -> Response {
+        let (dataset, identity) = try support.datasetID(context, role: .admin)
+        let body = try await support.decode(SampleIDsRequest.self, from: request)
+        try support.checkIfMatch(request, state: try await support.state(dataset))
+        return try await batch(request, identity: identity, dataset: dataset, .deleteSamples(body.samples.map { SampleID($0) }, by: identity.name))
+    }
+
+    @Sendable func confirm(_ request: Request, context: LedgerRequestContext) async throws -> Response {
+        let (dataset, identity) = try support.datasetID(context)
+        let body = try await support.decode(UpdateSamplesRequest.self, from: request)
+        try support.checkIfMatch(request, state: try await support.state(dataset))
+        var confirmations: [SampleConfirmation] = []
+        for item in body.samples {
+            confirmations.append(SampleConfirmation(
+                sampleID: SampleID(item.sample_id), correctedLabels: try item.labels.map { try $0.map { try $0.manualLabel() } }))
+        }
+        return try await batch(request, identity: identity, dataset: dataset, .confirmSamples(confirmations, by: identity.name))
+    }
+
+    @Sendable func reject(_ request: Request, context: LedgerRequestContext) async throws -> Response {
+        let (dataset, identity) = try support.datasetID(context)
+        let body = try await support.decode(SampleIDsRequest.self, from: request)
+        try support.checkIfMatch(request, state: try await support.state(dataset))
+        return try await batch(request, identity: identity, dataset: dataset, .rejectSamples(body.samples.map { SampleID($0) }, by: identity.name))
+    }
+
+    @Sendable func hard(_ request: Request, context: LedgerRequestContext) async throws -> Response {
+        let (dataset, identity) = try support.datasetID(context)
+        let body = try await support.decode(HardMarkRequest.self, from: request)
+        try support.checkIfMatch(request, state: try await support.state(dataset))
+        let ids = body.samples.map { SampleID($0) }
+        let command: DatasetCommand = body.hard
+            ? .markHard(ids, reasonCodes: body.reasons ?? [], coefficient: body.coefficient ?? 1, by: identity.name)
+            : .clearHard(ids, by: identity.name)
+        return try await batch(request, identity: identity, dataset: dataset, command)
+    }
+
+    private func batch(_ request: Request, identity: APIIdentity, dataset: DatasetID, _ command: DatasetCommand) async throws -> Response {
+        try await support.once(request, identity: identity) { commandID in
+            let outcome = try await support.execute(command, on: dataset, identity: identity, commandID: commandID)
+            let results = outcome.decision.results.map(SampleResultDTO.init)
+            return (ResultsResponse(success: results.allSatisfy(\.success), results: results, version: outcome.version), outcome.version)
+        }
+    }
+}

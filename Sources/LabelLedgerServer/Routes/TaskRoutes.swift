@@ -1,0 +1,85 @@
+import Foundation
+import Hummingbird
+import LabelingDomain
+import Projections
+
+/// Auto-labeling tasks: start, progress, history, stop.
+struct TaskRoutes: Sendable {
+    let support: RouteSupport
+
+    func register(on group: RouterGroup<LedgerRequestContext>) {
+        group.post("datasets/:dataset_id/tasks", use: start)
+        group.get("datasets/:dataset_id/tasks", use: list)
+        group.get("datasets/:dataset_id/tasks/:task_id", use: get)
+        group.post("datasets/:dataset_id/tasks/:task_id/stop", use: stop)
+    }
+
+    @Sendable func start(_ request: Request, context: LedgerRequestContext) async throws -> Response {
+        let (dataset, identity) = try support.datasetID(context, role: .reviewer)
+        let body = try await support.decode(StartTaskRequest.self, from: request)
+        let type: TaskType
+        switch body.task_type {
+        case "auto-label": type = .autoLabel
+        case "pre-label": type = .preLabel
+        default: throw APIError.badRequest("task_type must be auto-label or pre-label")
+        }
+        let algorithm: AutoLabelAlgorithm
+        switch body.config?.algorithm_type ?? "fast" {
+        case "fast": algorithm = .fast
+        case "accurate": algorithm = .accurate
+        default: throw APIError.badRequest("config.algorithm_type must be fast or accurate")
+        }
+        let model: ModelRef? = try body.model_id.map { id in
+            guard let colon = id.firstIndex(of: ":") else { throw APIError.badRequest("model_id must be name:version") }
+            return ModelRef(name: String(id[..<colon]), version: String(id[id.index(after: colon)...]))
+        }
+        try support.checkIfMatch(request, state: try await support.state(dataset))
+        return try await support.once(request, identity: identity) { commandID in
+            let task = TaskID(UUID().uuidString.lowercased())
+            let outcome = try await support.execute(
+                .requestAutoLabeling(
+                    taskID: task, type: type, algorithm: algorithm, model: model, targetAccuracy: body.config?.target_accuracy,
+                    by: identity.name, at: .now),
+                on: dataset, identity: identity, commandID: commandID)
+            return (TaskIDResponse(task_id: task.rawValue), outcome.version)
+        }
+    }
+
+    @Sendable func list(_ request: Request, context: LedgerRequestContext) async throws -> TaskListResponse {
+        let (dataset, _) = try support.datasetID(context)
+        _ = try await support.state(dataset)
+        let query = request.uri.queryParameters
+        var type: TaskType?
+        if let raw = query["type"] {
+            switch raw {
+            case "auto-label": type = .autoLabel
+            case "pre-label": type = .preLabel
+            default: throw APIError.badRequest("type must be auto-label or pre-label")
+            }
+        }
+        let offset = try query["offset"].map { guard let v = Int($0) else { throw APIError.badRequest("offset must be an integer") }; return v } ?? 0
+        let limit = try query["limit"].map { guard let v = Int($0) else { throw APIError.badRequest("limit must be an integer") }; return v } ?? 100
+        try await support.runtime.settle(support.runtime.log.head)
+        let list = try support.runtime.queries.tasks(of: dataset, type: type, offset: offset, limit: limit)
+        return TaskListResponse(tasks: list.tasks.map(TaskDTO.init), total_count: list.totalCount)
+    }
+
+    @Sendable func get(_ request: Request, context: LedgerRequestContext) async throws -> TaskDTO {
+        let (dataset, _) = try support.datasetID(context)
+        let id = try context.parameters.require("task_id")
+        try await support.runtime.settle(support.runtime.log.head)
+        guard let task = try support.runtime.queries.task(TaskID(id), of: dataset) else { throw APIError.notFound("task '\(id)'") }
+        return TaskDTO(task)
+    }
+
+    struct StopResponse: ResponseEncodable { var task_id: String; var status: Int }
+
+    @Sendable func stop(_ request: Request, context: LedgerRequestContext) async throws -> Response {
+        let (dataset, identity) = try support.datasetID(context, role: .reviewer)
+        let id = TaskID(try context.parameters.require("task_id"))
+        return try await support.once(request, identity: identity) { commandID in
+            let outcome = try await support.execute(.requestStop(id, by: identity.name, at: .now), on: dataset, identity: identity, commandID: commandID)
+            return (StopResponse(task_id: id.rawValue, status: TaskStatus.stopping.rawValue), outcome.version)
+        }
+    }
+}

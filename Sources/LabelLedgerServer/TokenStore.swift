@@ -1,0 +1,65 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// Who a request acts as: the token's name, role and (optional) project binding.
+public struct APIIdentity: Sendable, Equatable {
+    public var name: String
+    public var role: Role
+    /// nil: every project.
+    public var project: String?
+
+    /// A token bound to a project sees nothing of another (the caller answers 404).
+    public func canSee(project: String) -> Bool { self.project == nil || self.project == project }
+}
+
+/// API tokens, kept as SHA-256 hashes only (`<data>/server/tokens.sqlite`).
+///
+/// Invariant: a token's clear text exists only in the answer to ``create(name:role:project:)``;
+/// lookups hash the presented token and compare hashes.
+public final class TokenStore: Sendable {
+    private let database: DatabaseQueue
+
+    public init(path: String) throws {
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        database = try DatabaseQueue(path: path)
+        try database.write { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS tokens(
+                    hash TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, project TEXT,
+                    created_at REAL NOT NULL)
+                """)
+        }
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Creates a token and returns its clear text (the only time it is shown).
+    public func create(name: String, role: Role, project: String?) throws -> String {
+        var random = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }
+        let token = "llt_" + Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        try database.write { db in
+            try db.execute(
+                sql: "INSERT INTO tokens(hash, name, role, project, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [Self.hash(token), name, role.rawValue, project, Date().timeIntervalSince1970])
+        }
+        return token
+    }
+
+    public func identity(for token: String) throws -> APIIdentity? {
+        try database.read { db in
+            try Row.fetchOne(db, sql: "SELECT name, role, project FROM tokens WHERE hash = ?", arguments: [Self.hash(token)])
+                .flatMap { row in Role(rawValue: row["role"]).map { APIIdentity(name: row["name"], role: $0, project: row["project"]) } }
+        }
+    }
+
+    public var count: Int {
+        (try? database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM tokens") ?? 0 }) ?? 0
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import LabelLedgerServer
+import Logging
+import ServiceLifecycle
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the HTTP API (ModelArts-style v2 endpoints), the projector and the auto-labeling reactor.",
+        discussion: """
+            Everything is embedded in the data directory. On first start an admin token is \
+            created and printed once (tokens are stored hashed). SIGTERM/SIGINT shut down \
+            gracefully. The API is described by GET /openapi.yaml.
+            """)
+
+    @OptionGroup var data: DataDirectoryOptions
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Option(help: "A folder whose images may be added by path (repeatable).") var dataRoot: [String] = []
+    @Option(help: "Largest request body in bytes (413 beyond).") var maxBodyBytes = 32 << 20
+    @Flag(help: "Do not run the auto-labeling reactor in this process.") var noReactor = false
+    @Option(help: "Auto-labeling tasks running at once.") var workers = 1
+
+    func run() async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "labelledger")
+        logger.logLevel = .info
+        let configuration = ServerConfiguration(
+            dataDirectory: data.url, host: host, port: port, dataRoots: dataRoot.map { URL(fileURLWithPath: $0) },
+            maxBodyBytes: maxBodyBytes, runReactor: !noReactor, reactorWorkers: workers)
+        let runtime = try await LedgerRuntime(configuration: configuration)
+        if runtime.tokens.count == 0 {
+            let token = try runtime.tokens.create(name: "admin", role: .admin, project: nil)
+            say("""
+                First start: created an admin token (shown once, stored hashed):
+
+                    \(token)
+
+                Try:
+                    curl -s -H 'Authorization: Bearer \(token)' http://\(host):\(port)/v2/demo/datasets
+                    curl -s -X POST -H 'Authorization: Bearer \(token)' -H 'Content-Type: application/json' \\
+                      -d '{"dataset_name":"pets","dataset_type":0,"labels":[{"name":"cat"},{"name":"dog"}]}' \\
+                      http://\(host):\(port)/v2/demo/datasets
+
+                """)
+        }
+        say("LabelLedger listening on http://\(host):\(port) (data: \(data.url.path), log head \(runtime.log.head))")
+        let app = LedgerApplication.build(runtime: runtime, logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: app), .init(service: LedgerService(runtime: runtime))],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+/// Prints straight to standard output (unbuffered), so the first token shows even when piped.
+func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LabelingDomain
+import Testing
+import TestSupport
+@testable import LabelLedgerServer
+
+/// A runtime on a temporary data directory with one token per role, and helpers to call
+/// the API in-process through HummingbirdTesting.
+struct ServerFixture {
+    let root: URL
+    let runtime: LedgerRuntime
+    let admin: String
+    let reviewer: String
+    let labeler: String
+    /// An admin token bound to project "other".
+    let foreign: String
+    let project = "demo"
+
+    static func make(name: String = #function, reactor: Bool = false, dataRoots: [URL] = [], maxBodyBytes: Int = 4 << 20) async throws -> ServerFixture {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("labelledger-server")
+            .appendingPathComponent("\(name.filter { $0.isLetter })-\(UUID().uuidString.prefix(8))")
+        let runtime = try await LedgerRuntime(configuration: ServerConfiguration(
+            dataDirectory: root, dataRoots: dataRoots, maxBodyBytes: maxBodyBytes, runReactor: reactor))
+        return ServerFixture(
+            root: root, runtime: runtime,
+            admin: try runtime.tokens.create(name: "ada", role: .admin, project: nil),
+            reviewer: try runtime.tokens.create(name: "rita", role: .reviewer, project: "demo"),
+            labeler: try runtime.tokens.create(name: "leo", role: .labeler, project: "demo"),
+            foreign: try runtime.tokens.create(name: "olga", role: .admin, project: "other"))
+    }
+
+    func cleanup() async {
+        await runtime.close()
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    /// Runs `body` against the router (no network).
+    func test(_ body: @escaping @Sendable (Client) async throws -> Void) async throws {
+        let app = Application(router: LedgerApplication.router(runtime: runtime))
+        try await app.test(.router) { client in try await body(Client(client: client, fixture: self)) }
+    }
+
+    struct Reply: Sendable {
+        var status: HTTPResponse.Status
+        var headers: HTTPFields
+        var body: Data
+        var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]) ?? [:] }
+        var errorCode: String? { json["error_code"] as? String }
+    }
+
+    struct Client: Sendable {
+        let client: any TestClientProtocol
+        let fixture: ServerFixture
+
+        @discardableResult
+        func call(
+            _ method: HTTPRequest.Method, _ path: String, token: String?, json: Any? = nil, headers extra: HTTPFields = [:]
+        ) async throws -> Reply {
+            var headers = extra
+            if let token { headers[.authorization] = "Bearer \(token)" }
+            var body: ByteBuffer?
+            if let json {
+                headers[.contentType] = "application/json"
+                body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))
+            }
+            return try await client.execute(uri: path, method: method, headers: headers, body: body) { response in
+                Reply(status: response.status, headers: response.headers, body: Data(buffer: response.body))
+            }
+        }
+
+        func raw(_ method: HTTPRequest.Method, _ path: String, token: String?, body: String) async throws -> Reply {
+            var headers: HTTPFields = [.contentType: "application/json"]
+            if let token { headers[.authorization] = "Bearer \(token)" }
+            return try await client.execute(uri: path, method: method, headers: headers, body: ByteBuffer(string: body)) { response in
+                Reply(status: response.status, headers: response.headers, body: Data(buffer: response.body))
+            }
+        }
+
+        /// Creates a dataset and returns its path prefix `/v2/demo/datasets/<id>`.
+        func createDataset(type: Int = 0, labels: [String] = ["cat", "dog"]) async throws -> String {
+            let reply = try await call(
+                .post, "/v2/demo/datasets", token: fixture.admin,
+                json: ["dataset_name": "pets", "dataset_type": type, "labels": labels.map { ["name": $0] }])
+            #expect(reply.status == .created, "\(String(decoding: reply.body, as: UTF8.self))")
+            return "/v2/demo/datasets/\(reply.json["dataset_id"] as? String ?? "?")"
+        }
+
+        /// Adds `count` generated PNG samples; returns their ids in order.
+        func addSamples(
+            _ dataset: String, count: Int, labels: [String?] = [], width: Int = 16, height: Int = 16, prefix: String = "img"
+        ) async throws -> [String] {
+            let samples: [[String: Any]] = (0..<count).map { i in
+                var sample: [String: Any] = [
+                    "name": "\(prefix)-\(i).png",
+                    "data": TestPNG.pattern(width: width, height: height, seed: i + prefix.utf8.reduce(0) { $0 + Int($1) }).base64EncodedString(),
+                ]
+                if i < labels.count, let label = labels[i] { sample["labels"] = [["name": label]] }
+                return sample
+            }
+            let reply = try await call(.post, dataset + "/data-annotations/samples", token: fixture.admin, json: ["samples": samples])
+            #expect(reply.status == .ok)
+            return ((reply.json["results"] as? [[String: Any]]) ?? []).compactMap { $0["sample_id"] as? String }
+        }
+    }
+}
+
+extension Data {
+    init(buffer: ByteBuffer) {
+        self.init(buffer.readableBytesView)
+    }
+}
