@@ -79,6 +79,7 @@ let package = Package(
             dependencies: [
                 "EventLog", "LabelingDomain", "LabelingService",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -159,7 +160,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ProjectionsTests",
-            dependencies: ["Projections", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Projections", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "AutoLabelingTests",

@@ -5,6 +5,7 @@ import EventLog
 import Foundation
 import LabelingService
 import Testing
+import TestSupport
 @testable import Projections
 
 /// Starts the real `labelledger project` child, which applies the log to the projections
@@ -13,17 +14,7 @@ import Testing
 /// checkpoint and the rows were committed together, so no event was applied twice and
 /// none was skipped. The next child resumes from the checkpoint.
 @Suite(.serialized) struct CheckpointCrashTests {
-    static var executable: URL? {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-            Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
-        ] + Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() }
-        for directory in candidates {
-            let url = directory.appendingPathComponent("labelledger")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        return nil
-    }
+    static var executable: URL? { BuiltExecutable.locate("labelledger") }
 
     @Test func a_killed_projector_never_applies_an_event_twice_nor_skips_one() async throws {
         let child = try #require(Self.executable, "labelledger was not built beside the tests")

@@ -1,15 +1,14 @@
 import EventLog
 import Foundation
 import Testing
+import TestSupport
 @testable import Projections
 
 /// Replays every golden event log of `Snapshots/projections/` (made from the real digits
 /// by `Tools/generate-projection-snapshots`) and compares each projection's dump with the
 /// committed expectation, line by line.
 @Suite struct GoldenSnapshotTests {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Snapshots/projections")
+    static let root = SharedData.repositoryRoot.appendingPathComponent("Snapshots/projections")
 
     static var cases: [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [])

@@ -1,6 +1,7 @@
 import Foundation
 import LabelingDomain
 import Testing
+import TestSupport
 @testable import Projections
 
 /// A keyset cursor stays correct while the tab changes between pages: samples that stay

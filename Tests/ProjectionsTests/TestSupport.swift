@@ -3,34 +3,8 @@ import Foundation
 import LabelingDomain
 import LabelingService
 import Testing
+import TestSupport
 @testable import Projections
-
-/// A fresh directory under the system temporary directory, removed by `cleanup()`.
-struct TemporaryDirectory {
-    let url: URL
-    init(_ name: String = #function) {
-        let safe = name.filter { $0.isLetter || $0.isNumber }
-        url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("labelledger-projection-tests")
-            .appendingPathComponent("\(safe)-\(UUID().uuidString.prefix(8))")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    var path: String { url.path }
-    func cleanup() { try? FileManager.default.removeItem(at: url) }
-}
-
-/// A deterministic generator (SplitMix64) so that every "random" test is reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// A data directory laid out like the CLI's: `<root>/log`, `<root>/projections`, with a
 /// service to produce real events and a projector over them.
