@@ -80,9 +80,16 @@ public final class DatasetService: Sendable {
     // MARK: - Queries
 
     /// The dataset's state including every durable event (nil if it was never created).
+    /// A copy shares storage with the hot state until either changes: hold it briefly.
     public func state(of dataset: DatasetID) async throws(ServiceError) -> DatasetState? {
         let state = try await session(dataset).current()
         return state.isCreated ? state : nil
+    }
+
+    /// The dataset without its samples, including every durable event (nil if it was never
+    /// created). Prefer this to ``state(of:)`` on hot paths: see ``DatasetInfo``.
+    public func info(of dataset: DatasetID) async throws(ServiceError) -> DatasetInfo? {
+        try await session(dataset).info()
     }
 
     /// The model registry including every durable event.

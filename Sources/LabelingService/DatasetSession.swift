@@ -43,6 +43,12 @@ actor DatasetSession {
         return state
     }
 
+    /// The dataset without its samples (nil if it was never created).
+    func info() throws(ServiceError) -> DatasetInfo? {
+        try catchUp()
+        return state.isCreated ? DatasetInfo(state) : nil
+    }
+
     /// Decides `command`, appends its events with the state's version as the expected
     /// version, and advances the state. On a version conflict (another process appended)
     /// it catches up and decides again, up to `attempts` times.

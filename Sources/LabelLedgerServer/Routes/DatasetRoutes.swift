@@ -43,7 +43,7 @@ struct DatasetRoutes: Sendable {
         let ids = try support.runtime.queries.datasetIDs().filter { $0.rawValue.hasPrefix(project + "/") }
         var datasets: [DatasetResponse] = []
         for id in ids.sorted(by: { $0.rawValue < $1.rawValue }) {
-            if let state = try await support.service.state(of: id) { datasets.append(Self.response(state, position: support.runtime.log.head)) }
+            if let info = try await support.service.info(of: id) { datasets.append(Self.response(info, position: support.runtime.log.head)) }
         }
         return DatasetListResponse(datasets: datasets, total_number: datasets.count)
     }
@@ -69,31 +69,30 @@ struct DatasetRoutes: Sendable {
             }
             do {
                 let then = try DatasetAtPosition.replay(dataset, log: support.runtime.log, upTo: position)
-                body = Self.response(then.state, position: position)
+                body = Self.response(DatasetInfo(then.state), position: position)
             } catch {
                 if case .datasetNotFound = error { throw APIError.notFound("dataset '\(RouteSupport.publicID(dataset))' at position \(position)") }
                 throw APIError(.internalServerError, code: error.code, error.message)
             }
         } else {
-            body = Self.response(try await support.state(dataset), position: support.runtime.log.head)
+            body = Self.response(try await support.info(dataset), position: support.runtime.log.head)
         }
         var response = try body.response(from: request, context: context)
         response.headers[.eTag] = "\"\(body.version)\""
         return response
     }
 
-    static func response(_ state: DatasetState, position: UInt64) -> DatasetResponse {
-        let summary = DatasetSummary(state)
-        return DatasetResponse(
-            dataset_id: RouteSupport.publicID(state.id), dataset_name: state.name, dataset_type: state.type.rawValue,
-            description: state.description,
-            labels: state.labels.map { LabelDTO(name: $0.name, type: state.type.rawValue, color: $0.color) },
-            sample_stats: SampleStatsDTO(summary.sampleStats), version: state.version, position: position)
+    static func response(_ info: DatasetInfo, position: UInt64) -> DatasetResponse {
+        DatasetResponse(
+            dataset_id: RouteSupport.publicID(info.id), dataset_name: info.name, dataset_type: info.type.rawValue,
+            description: info.description,
+            labels: info.labels.map { LabelDTO(name: $0.name, type: info.type.rawValue, color: $0.color) },
+            sample_stats: SampleStatsDTO(info.summary.sampleStats), version: info.version, position: position)
     }
 
     @Sendable func stats(_ request: Request, context: LedgerRequestContext) async throws -> StatsResponse {
         let (dataset, _) = try support.datasetID(context)
-        let state = try await support.state(dataset)
+        let state = try await support.info(dataset)
         try await support.runtime.settle(support.runtime.log.head)
         return StatsResponse(try support.runtime.queries.stats(of: dataset), labelType: state.type.rawValue)
     }
@@ -108,14 +107,14 @@ struct DatasetRoutes: Sendable {
 
     @Sendable func labels(_ request: Request, context: LedgerRequestContext) async throws -> LabelsResponse {
         let (dataset, _) = try support.datasetID(context)
-        let state = try await support.state(dataset)
+        let state = try await support.info(dataset)
         return LabelsResponse(labels: state.labels.map { LabelDTO(name: $0.name, type: state.type.rawValue, color: $0.color) })
     }
 
     @Sendable func addLabels(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, identity) = try support.datasetID(context, role: .admin)
         let body = try await support.decode(LabelsRequest.self, from: request)
-        try support.checkIfMatch(request, state: try await support.state(dataset))
+        try support.checkIfMatch(request, state: try await support.info(dataset))
         return try await support.once(request, identity: identity, status: .created) { commandID in
             let outcome = try await support.execute(
                 .addLabels(body.labels.map { LabelDefinition(name: $0.name, color: $0.color) }, by: identity.name),
@@ -128,7 +127,7 @@ struct DatasetRoutes: Sendable {
         let (dataset, identity) = try support.datasetID(context, role: .admin)
         let body = try await support.decode(RenameRequest.self, from: request)
         guard !body.labels.isEmpty else { throw APIError.badRequest("labels must not be empty") }
-        try support.checkIfMatch(request, state: try await support.state(dataset))
+        try support.checkIfMatch(request, state: try await support.info(dataset))
         return try await support.once(request, identity: identity) { commandID in
             var version: UInt64 = 0
             for (index, item) in body.labels.enumerated() {
@@ -146,7 +145,7 @@ struct DatasetRoutes: Sendable {
         let (dataset, identity) = try support.datasetID(context, role: .admin)
         let name = try context.parameters.require("label_name")
         let strip = request.uri.queryParameters["delete_policy"] == "1"
-        try support.checkIfMatch(request, state: try await support.state(dataset))
+        try support.checkIfMatch(request, state: try await support.info(dataset))
         return try await support.once(request, identity: identity) { commandID in
             let outcome = try await support.execute(
                 .deleteLabel(name: name.removingPercentEncoding ?? name, stripFromSamples: strip, by: identity.name),

@@ -19,7 +19,7 @@ struct HistoryRoutes: Sendable {
 
     @Sendable func datasetHistory(_ request: Request, context: LedgerRequestContext) async throws -> SampleRoutes.HistoryResponse {
         let (dataset, _) = try support.datasetID(context)
-        _ = try await support.state(dataset)
+        _ = try await support.info(dataset)
         let query = request.uri.queryParameters
         func date(_ key: String) throws -> Date? {
             guard let raw = query[key[...]] else { return nil }

@@ -20,12 +20,12 @@ struct RouteSupport: Sendable {
         return (DatasetID("\(project)/\(id)"), identity)
     }
 
-    /// The dataset's current state, or 404.
-    func state(_ dataset: DatasetID) async throws -> DatasetState {
-        guard let state = try await service.state(of: dataset) else {
+    /// The dataset as it is now (without its samples), or 404.
+    func info(_ dataset: DatasetID) async throws -> DatasetInfo {
+        guard let info = try await service.info(of: dataset) else {
             throw APIError.notFound("dataset '\(Self.publicID(dataset))'")
         }
-        return state
+        return info
     }
 
     static func publicID(_ dataset: DatasetID) -> String {
@@ -47,7 +47,7 @@ struct RouteSupport: Sendable {
     }
 
     /// `If-Match: "<version>"`: 412 unless the dataset is at that version.
-    func checkIfMatch(_ request: Request, state: DatasetState) throws {
+    func checkIfMatch(_ request: Request, state: DatasetInfo) throws {
         guard let raw = request.headers[.ifMatch] else { return }
         let text = raw.trimmingCharacters(in: CharacterSet(charactersIn: "\" W/"))
         guard text != "*" else { return }

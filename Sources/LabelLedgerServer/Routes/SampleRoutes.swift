@@ -31,7 +31,7 @@ struct SampleRoutes: Sendable {
         let (dataset, identity) = try support.datasetID(context, role: .admin)
         let body = try await support.decode(AddSamplesRequest.self, from: request)
         guard !body.samples.isEmpty else { throw APIError.badRequest("samples must not be empty") }
-        let state = try await support.state(dataset)
+        let state = try await support.info(dataset)
         try support.checkIfMatch(request, state: state)
         let machine = body.final_annotation == false
         return try await support.once(request, identity: identity) { commandID in
@@ -57,7 +57,7 @@ struct SampleRoutes: Sendable {
         }
     }
 
-    private func makeSample(_ item: NewSampleDTO, index: Int, state: DatasetState, identity: APIIdentity, machine: Bool) throws -> NewSample {
+    private func makeSample(_ item: NewSampleDTO, index: Int, state: DatasetInfo, identity: APIIdentity, machine: Bool) throws -> NewSample {
         let url: URL
         let bytes: Data
         switch (item.data, item.source) {
@@ -131,7 +131,7 @@ struct SampleRoutes: Sendable {
     }
 
     private func page(_ dataset: DatasetID, tab: SampleTab, query: Parameters) async throws -> SampleListResponse {
-        let state = try await support.state(dataset)
+        let state = try await support.info(dataset)
         func int(_ key: String, _ fallback: Int) throws -> Int {
             guard let raw = query[key[...]] else { return fallback }
             guard let value = Int(raw) else { throw APIError.badRequest("\(key) must be an integer") }
@@ -180,7 +180,7 @@ struct SampleRoutes: Sendable {
 
     @Sendable func get(_ request: Request, context: LedgerRequestContext) async throws -> SampleDTO {
         let (dataset, _) = try support.datasetID(context)
-        let state = try await support.state(dataset)
+        let state = try await support.info(dataset)
         let id = try context.parameters.require("sample_id")
         try await support.runtime.settle(support.runtime.log.head)
         guard let view = try support.runtime.queries.sample(SampleID(id), in: dataset) else { throw APIError.notFound("sample '\(id)'") }
@@ -203,7 +203,7 @@ struct SampleRoutes: Sendable {
 
     @Sendable func history(_ request: Request, context: LedgerRequestContext) async throws -> HistoryResponse {
         let (dataset, _) = try support.datasetID(context)
-        _ = try await support.state(dataset)
+        _ = try await support.info(dataset)
         let id = try context.parameters.require("sample_id")
         try await support.runtime.settle(support.runtime.log.head)
         let entries = try support.runtime.queries.history(HistoryQuery(.sample(SampleID(id), dataset: dataset)))
@@ -217,7 +217,7 @@ struct SampleRoutes: Sendable {
         let (dataset, identity) = try support.datasetID(context)
         let body = try await support.decode(UpdateSamplesRequest.self, from: request)
         guard !body.samples.isEmpty else { throw APIError.badRequest("samples must not be empty") }
-        try support.checkIfMatch(request, state: try await support.state(dataset))
+        try support.checkIfMatch(request, state: try await support.info(dataset))
         var updates: [SampleLabelUpdate] = []
         for item in body.samples {
             updates.append(SampleLabelUpdate(sampleID: SampleID(item.sample_id), labels: try (item.labels ?? []).map { try $0.manualLabel() }))
@@ -228,14 +228,14 @@ struct SampleRoutes: Sendable {
     @Sendable func delete(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, identity) = try support.datasetID(context, role: .admin)
         let body = try await support.decode(SampleIDsRequest.self, from: request)
-        try support.checkIfMatch(request, state: try await support.state(dataset))
+        try support.checkIfMatch(request, state: try await support.info(dataset))
         return try await batch(request, identity: identity, dataset: dataset, .deleteSamples(body.samples.map { SampleID($0) }, by: identity.name))
     }
 
     @Sendable func confirm(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, identity) = try support.datasetID(context)
         let body = try await support.decode(UpdateSamplesRequest.self, from: request)
-        try support.checkIfMatch(request, state: try await support.state(dataset))
+        try support.checkIfMatch(request, state: try await support.info(dataset))
         var confirmations: [SampleConfirmation] = []
         for item in body.samples {
             confirmations.append(SampleConfirmation(
@@ -247,14 +247,14 @@ struct SampleRoutes: Sendable {
     @Sendable func reject(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, identity) = try support.datasetID(context)
         let body = try await support.decode(SampleIDsRequest.self, from: request)
-        try support.checkIfMatch(request, state: try await support.state(dataset))
+        try support.checkIfMatch(request, state: try await support.info(dataset))
         return try await batch(request, identity: identity, dataset: dataset, .rejectSamples(body.samples.map { SampleID($0) }, by: identity.name))
     }
 
     @Sendable func hard(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, identity) = try support.datasetID(context)
         let body = try await support.decode(HardMarkRequest.self, from: request)
-        try support.checkIfMatch(request, state: try await support.state(dataset))
+        try support.checkIfMatch(request, state: try await support.info(dataset))
         let ids = body.samples.map { SampleID($0) }
         let command: DatasetCommand = body.hard
             ? .markHard(ids, reasonCodes: body.reasons ?? [], coefficient: body.coefficient ?? 1, by: identity.name)

@@ -33,7 +33,7 @@ struct TaskRoutes: Sendable {
             guard let colon = id.firstIndex(of: ":") else { throw APIError.badRequest("model_id must be name:version") }
             return ModelRef(name: String(id[..<colon]), version: String(id[id.index(after: colon)...]))
         }
-        try support.checkIfMatch(request, state: try await support.state(dataset))
+        try support.checkIfMatch(request, state: try await support.info(dataset))
         return try await support.once(request, identity: identity) { commandID in
             let task = TaskID(UUID().uuidString.lowercased())
             let outcome = try await support.execute(
@@ -47,7 +47,7 @@ struct TaskRoutes: Sendable {
 
     @Sendable func list(_ request: Request, context: LedgerRequestContext) async throws -> TaskListResponse {
         let (dataset, _) = try support.datasetID(context)
-        _ = try await support.state(dataset)
+        _ = try await support.info(dataset)
         let query = request.uri.queryParameters
         var type: TaskType?
         if let raw = query["type"] {
