@@ -24,25 +24,14 @@ import Glibc
         await fixture.log.close()
 
         // Run the real reactor in a child process and kill it after `killAfter` auto-label events.
-        let process = Process()
-        process.executableURL = child
-        process.arguments = ["reactor", "--data", fixture.dataURL.path, "--batch-size", "3", "--print-events"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var seen = 0, buffer = ""
-        let reader = pipe.fileHandleForReading
-        while seen < killAfter {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
-            buffer += String(decoding: chunk, as: UTF8.self)
-            seen = buffer.components(separatedBy: "\n").filter { $0.hasSuffix(" SamplesAutoLabeled") }.count
-        }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal)
-        #expect(seen >= killAfter, "child output: \(buffer)")
+        let killed = try await ChildProcess.runAndKill(
+            child, arguments: ["reactor", "--data", fixture.dataURL.path, "--batch-size", "3", "--print-events"],
+            killWhen: { output in
+                output.components(separatedBy: "\n").filter { $0.hasSuffix(" SamplesAutoLabeled") }.count >= killAfter
+            }, delayMicroseconds: 0)
+        let seen = killed.output.components(separatedBy: "\n").filter { $0.hasSuffix(" SamplesAutoLabeled") }.count
+        #expect(killed.killedBySignal)
+        #expect(seen >= killAfter, "child output: \(killed.output)")
 
         // Reopen: the task was left running with some samples labeled.
         try fixture.open(durability: .fsync)

@@ -23,7 +23,7 @@ import TestSupport
     }
 
     @Test func acknowledged_events_survive_sigkill_at_random_moments() async throws {
-        let child = try #require(Self.childExecutable, "LogCrashChild was not built beside the tests")
+        let executable = try #require(Self.childExecutable, "LogCrashChild was not built beside the tests")
         let trials = Int(ProcessInfo.processInfo.environment["LABELLEDGER_CRASH_TRIALS"] ?? "") ?? 50
         let dir = TemporaryDirectory()
         defer { dir.cleanup() }
@@ -32,31 +32,15 @@ import TestSupport
         var truncations = 0
         for trial in 0..<trials {
             let policy = trial % 3 == 2 ? "none" : "fsync"
-            let process = Process()
-            process.executableURL = child
-            process.arguments = [dir.path, String(trial), policy, "65536"]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            // Wait until the child has opened the log, then let it append for a random while.
-            let reader = pipe.fileHandleForReading
-            var output = Data()
-            while !String(decoding: output, as: UTF8.self).contains("\n") {
-                let chunk = reader.availableData
-                if chunk.isEmpty { break }
-                output.append(chunk)
-            }
-            let firstLine = String(decoding: output, as: UTF8.self)
-            try #require(firstLine.hasPrefix("OPENED"), "trial \(trial): child said \(firstLine)")
-            let delay = UInt32.random(in: 2_000...60_000, using: &generator)
-            usleep(delay)
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            output.append(reader.readDataToEndOfFile())
-            #expect(process.terminationReason == .uncaughtSignal, "trial \(trial): child ended by itself")
+            // Let the child open the log, then append for a random while before the kill.
+            let child = try await ChildProcess.runAndKill(
+                executable, arguments: [dir.path, String(trial), policy, "65536"], killWhen: { $0.contains("\n") },
+                delayMicroseconds: UInt32.random(in: 2_000...60_000, using: &generator))
+            try #require(child.output.hasPrefix("OPENED"), "trial \(trial): child said \(child.output.prefix(200))")
+            #expect(child.killedBySignal, "trial \(trial): child ended by itself")
+            let output = child.output
 
-            for line in String(decoding: output, as: UTF8.self).split(separator: "\n") where line.hasPrefix("ACK ") {
+            for line in output.split(separator: "\n") where line.hasPrefix("ACK ") {
                 let f = line.split(separator: " ")
                 // The last line may be cut by the kill; a complete ACK has six fields.
                 guard f.count == 6, f[5].count == 16, let position = UInt64(f[1]), let version = UInt64(f[3]), let length = Int(f[4])

@@ -32,24 +32,11 @@ import TestSupport
         var kills = 0
         var previous: [ProjectionKind: UInt64] = [:]
         for trial in 0..<8 {
-            let process = Process()
-            process.executableURL = child
-            process.arguments = ["project", "--data", directory.path, "--batch", "3"]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            var output = Data()
-            while !String(decoding: output, as: UTF8.self).contains("\n") {
-                let chunk = pipe.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                output.append(chunk)
-            }
-            try #require(String(decoding: output, as: UTF8.self).hasPrefix("STARTED"), "trial \(trial)")
-            usleep(UInt32.random(in: 2_000...60_000, using: &rng))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            if process.terminationReason == .uncaughtSignal { kills += 1 }
+            let killed = try await ChildProcess.runAndKill(
+                child, arguments: ["project", "--data", directory.path, "--batch", "3"], killWhen: { $0.contains("\n") },
+                delayMicroseconds: UInt32.random(in: 2_000...60_000, using: &rng))
+            try #require(killed.output.hasPrefix("STARTED"), "trial \(trial)")
+            if killed.killedBySignal { kills += 1 }
 
             let log = try EventLog.open(directory: logDirectory, configuration: .init(durability: .none))
             let store = try ProjectionStore.open(directory: directory.url.appendingPathComponent("projections"))
@@ -72,14 +59,17 @@ import TestSupport
         #expect(previous.values.contains { $0 > 0 }, "the child never committed")
 
         // A last child finishes the job from the checkpoints.
-        let process = Process()
-        process.executableURL = child
-        process.arguments = ["project", "--data", directory.path, "--batch", "50"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        process.waitUntilExit()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let text = try await Blocking.run {
+            let process = Process()
+            process.executableURL = child
+            process.arguments = ["project", "--data", directory.path, "--batch", "50"]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return text
+        }
         let log = try EventLog.open(directory: logDirectory, configuration: .init(durability: .none))
         #expect(text.contains("DONE \(log.head)"))
         let store = try ProjectionStore.open(directory: directory.url.appendingPathComponent("projections"))
