@@ -4,6 +4,7 @@ import Glibc
 import EventLog
 import Foundation
 import LabelingDomain
+import Synchronization
 
 /// A dataset state saved at a known point of its stream.
 public struct DatasetSnapshot: Sendable {
@@ -75,7 +76,18 @@ public struct SnapshotStore: Sendable {
         return .success(DatasetSnapshot(state: state, version: version, position: position, eventID: eventID))
     }
 
-    /// Writes a snapshot atomically (temporary file, fsync, rename, fsync of the directory).
+    private static let replacing = Mutex(())
+
+    /// The stream version a snapshot file holds (its header only), or nil.
+    static func storedVersion(at url: URL) -> UInt64? {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else { return nil }
+        defer { try? handle.close() }
+        guard let header = try? handle.read(upToCount: 20), header.count == 20, Array(header.prefix(8)) == magic else { return nil }
+        return header[12..<20].withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+    }
+
+    /// Writes a snapshot atomically (temporary file, fsync, rename, fsync of the directory);
+    /// does nothing when the stored snapshot is already as new.
     public func save(_ snapshot: DatasetSnapshot, of dataset: DatasetID) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let payload = DatasetSnapshotCodec.encode(snapshot.state)
@@ -89,7 +101,7 @@ public struct SnapshotStore: Sendable {
         bytes.append(contentsOf: payload)
         append(CRC32C.checksum(bytes))
         let target = url(for: dataset)
-        let temporary = target.appendingPathExtension("tmp-\(getpid())")
+        let temporary = target.appendingPathExtension("tmp-\(getpid())-\(UUID().uuidString.prefix(8))")
         guard FileManager.default.createFile(atPath: temporary.path, contents: Data(bytes)) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path])
         }
@@ -98,7 +110,15 @@ public struct SnapshotStore: Sendable {
             fsync(fd)
             close(fd)
         }
-        guard rename(temporary.path, target.path) == 0 else {
+        // Never replace a newer snapshot with an older one (a slow background save racing
+        // a later one): check and rename under one lock.
+        let renamed = Self.replacing.withLock { _ -> Bool in
+            if let existing = Self.storedVersion(at: target), existing >= snapshot.version { return false }
+            return rename(temporary.path, target.path) == 0
+        }
+        guard renamed else {
+            try? FileManager.default.removeItem(at: temporary)
+            if let existing = Self.storedVersion(at: target), existing >= snapshot.version { return }
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path])
         }
         let dir = open(directory.path, O_RDONLY | O_DIRECTORY)

@@ -194,6 +194,21 @@ extension DatasetService {
         #expect(fixture.service.snapshots.load("digits", log: fixture.log).rejection == .notInThisLog)
     }
 
+    @Test func an_older_snapshot_never_replaces_a_newer_one() async throws {
+        let fixture = try ServiceFixture()
+        defer { fixture.cleanup() }
+        try await fixture.service.createDigits(samples: 10)
+        let older = try #require(try await fixture.service.state(of: "digits"))
+        let olderPosition = try #require(try fixture.log.position(ofStream: StreamNames.dataset("digits"), version: older.version))
+        let olderEvent = try #require(try fixture.log.read(from: olderPosition, limit: 1).first)
+        _ = try await fixture.service.label([1], "3")
+        let newer = try await fixture.service.snapshot("digits")
+        try fixture.service.snapshots.save(
+            DatasetSnapshot(state: older, version: older.version, position: olderPosition, eventID: olderEvent.eventID), of: "digits")
+        let loaded = try fixture.service.snapshots.load("digits", log: fixture.log).get()
+        #expect(loaded.version == newer)
+    }
+
     @Test func the_model_registry_refuses_a_second_registration() async throws {
         let fixture = try ServiceFixture()
         defer { fixture.cleanup() }
