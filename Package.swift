@@ -172,7 +172,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DatasetInterchangeTests",
-            dependencies: ["DatasetInterchange", "TestSupport"]
+            dependencies: ["DatasetInterchange", "Projections", "TestSupport"]
         ),
     ]
 )

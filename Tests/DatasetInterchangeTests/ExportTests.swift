@@ -2,6 +2,7 @@ import EventLog
 import Foundation
 import LabelingDomain
 import LabelingService
+import Projections
 import Testing
 import TestSupport
 @testable import DatasetInterchange
@@ -81,6 +82,20 @@ import TestSupport
         let copy = try #require(try await fixture.service.state(of: "copy"))
         #expect(copy.samples == original.samples)
         #expect(copy.sampleCounts == original.sampleCounts)
+        // The projections agree too: every tab row of the copy equals the original's.
+        let store = try ProjectionStore.open(directory: fixture.root.appendingPathComponent("projections"))
+        try await Projector(log: fixture.log, store: store).catchUp()
+        let queries = ProjectionQueries(store: store)
+        func rows(_ dataset: DatasetID) throws -> [String] {
+            try queries.samples(SampleQuery(dataset: dataset, tab: .all, order: .asc, limit: 100)).samples.map {
+                "\($0.id) \($0.name) \($0.state) \($0.labels) \(String(describing: $0.score)) \(String(describing: $0.labeler)) "
+                    + "\($0.isHard) \($0.hardReasons) \(String(describing: $0.hardCoefficient)) \($0.width)x\($0.height)"
+            }
+        }
+        #expect(try rows("copy") == rows("d"))
+        #expect(try rows("d").count == 30)
+        let originalStats = try queries.stats(of: "d"), copyStats = try queries.stats(of: "copy")
+        #expect(originalStats.sampleStats == copyStats.sampleStats && originalStats.labelStats == copyStats.labelStats)
         let again = fixture.root.appendingPathComponent("again.manifest")
         _ = try DatasetExporter.export(try DatasetAtPosition.replay("copy", log: fixture.log), format: .manifest, relativeTo: fixture.sources, to: again)
         #expect(try Data(contentsOf: again) == Data(contentsOf: out))
