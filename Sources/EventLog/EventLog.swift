@@ -272,7 +272,7 @@ public final class EventLog: Sendable {
                     },
                     head: StreamIndex.Meta(headPosition: last, headHash: writer.lastHash))
             } catch {
-                indexFailure = error as? LogError ?? .index(reason: "\(error)")
+                indexFailure = error
             }
             let (duplicates, headWaiters) = state.withLock { s in
                 s.committedHead = last
