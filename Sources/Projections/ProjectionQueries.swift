@@ -122,20 +122,23 @@ public struct ProjectionQueries: Sendable {
         }
     }
 
+    /// Decodes a `samples` row selected with `*` (columns in the table's order, see
+    /// ``ProjectionSchema``). Columns are read by index: name lookups cost more than the
+    /// rest of the row on a page of 100.
     static func sampleView(_ row: Row) -> SampleView {
-        let reasons: String = row["hard_reasons"]
-        let annotatedBy: String? = row["annotated_by"]
-        let usage: Int? = row["usage"]
+        let reasons: String = row[10]
+        let annotatedBy: String? = row[8]
+        let usage: Int? = row[18]
         return SampleView(
-            dataset: DatasetID(row["dataset"] as String), id: SampleID(row["sample_id"] as String), name: row["name"],
-            state: SampleState(rawValue: row["state"]) ?? .unlabeled, labels: StoredLabels.decode(row["labels"]),
-            score: row["score"], labeler: annotatedBy.map(Labeler.init(parsing:)), isHard: row["hard"],
-            hardReasons: reasons.split(separator: ",").compactMap { Int($0).flatMap(HardReason.init(rawValue:)) },
-            hardCoefficient: row["hard_coefficient"], hardOrigin: row["hard_origin"], width: row["width"],
-            height: row["height"], channels: row["channels"], sourcePath: row["source_path"],
-            contentSHA256: row["content_sha256"], usage: usage.flatMap(SampleUsage.init(rawValue:)),
-            addedPosition: UInt64(row["added_position"] as Int64), lastPosition: UInt64(row["last_position"] as Int64),
-            lastActor: row["last_actor"], sortKey: row["seq"])
+            dataset: DatasetID(row[1] as String), id: SampleID(row[2] as String), name: row[3],
+            state: SampleState(rawValue: row[4]) ?? .unlabeled, labels: StoredLabels.decode(row[5]),
+            score: row[7], labeler: annotatedBy.map(Labeler.init(parsing:)), isHard: row[9],
+            hardReasons: reasons.isEmpty ? [] : reasons.split(separator: ",").compactMap { Int($0).flatMap(HardReason.init(rawValue:)) },
+            hardCoefficient: row[11], hardOrigin: row[12], width: row[13],
+            height: row[14], channels: row[15], sourcePath: row[16],
+            contentSHA256: row[17], usage: usage.flatMap(SampleUsage.init(rawValue:)),
+            addedPosition: UInt64(row[19] as Int64), lastPosition: UInt64(row[20] as Int64),
+            lastActor: row[21], sortKey: row[0])
     }
 
     // MARK: - Statistics

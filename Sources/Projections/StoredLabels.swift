@@ -53,8 +53,14 @@ enum StoredLabels {
     }
 
     /// Decodes the JSON form (used by label renames/deletions and by queries).
+    ///
+    /// Tab pages decode a column per sample, so the exact form ``json(_:)`` writes is
+    /// parsed by hand; anything else (older rows, hand edits) goes through `JSONDecoder`.
     static func decode(_ json: String) -> [SampleLabel] {
-        guard json != "[]", let stored = try? JSONDecoder().decode([Stored].self, from: Data(json.utf8)) else { return [] }
+        guard json != "[]" else { return [] }
+        var parser = FastParser(json)
+        if let fast = parser.labels() { return fast }
+        guard let stored = try? JSONDecoder().decode([Stored].self, from: Data(json.utf8)) else { return [] }
         return stored.map { s in
             let box = s.box.flatMap { $0.count == 4 ? BoundingBox(x1: $0[0], y1: $0[1], x2: $0[2], y2: $0[3]) : nil }
             return SampleLabel(name: s.name, box: box, score: s.score, annotator: annotator(s.by))
@@ -134,5 +140,109 @@ enum StoredLabels {
         guard !reasons.isEmpty else { return "not hard" }
         return "hard [" + reasons.map(String.init).joined(separator: ",") + "]"
             + (coefficient.map { " " + String(format: "%.3f", $0) } ?? "")
+    }
+
+    /// A parser for exactly the form ``json(_:)`` writes: `[{"name":…,"box":[…],"score":…,"by":…},…]`.
+    /// Returns nil on anything else.
+    struct FastParser {
+        private let bytes: [UInt8]
+        private var i = 0
+
+        init(_ json: String) { bytes = Array(json.utf8) }
+
+        mutating func labels() -> [SampleLabel]? {
+            guard take(UInt8(ascii: "[")) else { return nil }
+            var result: [SampleLabel] = []
+            while true {
+                guard take(UInt8(ascii: "{")), key("name"), let name = string() else { return nil }
+                var box: BoundingBox?
+                var score: Double?
+                if peekKey("box") {
+                    _ = key("box")
+                    guard take(UInt8(ascii: "[")), let x1 = int(), take(UInt8(ascii: ",")), let y1 = int(),
+                        take(UInt8(ascii: ",")), let x2 = int(), take(UInt8(ascii: ",")), let y2 = int(),
+                        take(UInt8(ascii: "]"))
+                    else { return nil }
+                    box = BoundingBox(x1: x1, y1: y1, x2: x2, y2: y2)
+                }
+                if peekKey("score") {
+                    _ = key("score")
+                    guard let value = number() else { return nil }
+                    score = value
+                }
+                guard key("by"), let by = string(), take(UInt8(ascii: "}")) else { return nil }
+                result.append(SampleLabel(name: name, box: box, score: score, annotator: StoredLabels.annotator(by)))
+                if take(UInt8(ascii: "]")) { return i == bytes.count ? result : nil }
+                guard take(UInt8(ascii: ",")) else { return nil }
+            }
+        }
+
+        private mutating func take(_ byte: UInt8) -> Bool {
+            guard i < bytes.count, bytes[i] == byte else { return false }
+            i += 1
+            return true
+        }
+
+        /// `,"name":` or `"name":` (after `{`).
+        private mutating func key(_ name: String) -> Bool {
+            _ = take(UInt8(ascii: ","))
+            guard take(UInt8(ascii: "\"")) else { return false }
+            for byte in name.utf8 { guard take(byte) else { return false } }
+            return take(UInt8(ascii: "\"")) && take(UInt8(ascii: ":"))
+        }
+
+        private func peekKey(_ name: String) -> Bool {
+            let pattern = Array(",\"\(name)\":".utf8)
+            return i + pattern.count <= bytes.count && Array(bytes[i..<(i + pattern.count)]) == pattern
+        }
+
+        private mutating func string() -> String? {
+            guard take(UInt8(ascii: "\"")) else { return nil }
+            var out: [UInt8] = []
+            while i < bytes.count {
+                let byte = bytes[i]
+                i += 1
+                switch byte {
+                case UInt8(ascii: "\""):
+                    return String(decoding: out, as: UTF8.self)
+                case UInt8(ascii: "\\"):
+                    guard i < bytes.count else { return nil }
+                    let escaped = bytes[i]
+                    i += 1
+                    switch escaped {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escaped)
+                    case UInt8(ascii: "n"): out.append(0x0A)
+                    case UInt8(ascii: "r"): out.append(0x0D)
+                    case UInt8(ascii: "t"): out.append(0x09)
+                    case UInt8(ascii: "u"):
+                        guard i + 4 <= bytes.count, let value = UInt32(String(decoding: bytes[i..<(i + 4)], as: UTF8.self), radix: 16),
+                            value < 0x20
+                        else { return nil }
+                        out.append(UInt8(value))
+                        i += 4
+                    default: return nil
+                    }
+                default:
+                    out.append(byte)
+                }
+            }
+            return nil
+        }
+
+        private mutating func int() -> Int32? {
+            let start = i
+            if i < bytes.count, bytes[i] == UInt8(ascii: "-") { i += 1 }
+            while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
+            return Int32(String(decoding: bytes[start..<i], as: UTF8.self))
+        }
+
+        private mutating func number() -> Double? {
+            let start = i
+            while i < bytes.count, let c = Optional(bytes[i]),
+                (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: "-") || c == UInt8(ascii: "+") || c == UInt8(ascii: ".")
+                    || c == UInt8(ascii: "e") || c == UInt8(ascii: "E")
+            { i += 1 }
+            return Double(String(decoding: bytes[start..<i], as: UTF8.self))
+        }
     }
 }
