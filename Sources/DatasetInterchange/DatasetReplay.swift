@@ -23,33 +23,28 @@ public struct DatasetAtPosition: Sendable {
     {
         let limit = position ?? log.head
         var result = DatasetAtPosition(state: DatasetState(), position: 0, sources: [:], usages: [:], labelTimes: [:])
-        var iterator = log.events(stream: StreamNames.dataset(dataset)).makeAsyncIterator()
-        while true {
-            let next: RecordedEvent?
-            do { next = try iterator.nextSync() } catch { throw .service(.log(error)) }
-            guard let recorded = next, recorded.position <= limit else { break }
-            let event: DomainEvent
-            do {
-                event = try DomainEvent.decode(type: recorded.type, schemaVersion: recorded.schemaVersion, payload: recorded.payload)
-            } catch {
-                throw .service(.undecodableEvent(position: recorded.position, type: recorded.type, reason: error.message))
-            }
-            let at = Instant(recorded.recordedAt)
-            switch event {
-            case let .samplesAdded(e):
-                for sample in e.samples {
-                    result.sources[sample.id] = sample.sourcePath
-                    if let usage = sample.usage { result.usages[sample.id] = usage }
-                    result.labelTimes[sample.id] = sample.labelsCreatedAt ?? at
+        do {
+            try DatasetStream.forEach(in: log, stream: StreamNames.dataset(dataset), upTo: limit) {
+                recorded, event throws(ServiceError) in
+                let at = Instant(recorded.recordedAt)
+                switch event {
+                case let .samplesAdded(e):
+                    for sample in e.samples {
+                        result.sources[sample.id] = sample.sourcePath
+                        if let usage = sample.usage { result.usages[sample.id] = usage }
+                        result.labelTimes[sample.id] = sample.labelsCreatedAt ?? at
+                    }
+                case let .sampleLabelsReplaced(e): for s in e.samples { result.labelTimes[s.sampleID] = at }
+                case let .samplesConfirmed(e): for s in e.samples { result.labelTimes[s.sampleID] = at }
+                case let .samplesAutoLabeled(e): for s in e.samples { result.labelTimes[s.sampleID] = at }
+                default: break
                 }
-            case let .sampleLabelsReplaced(e): for s in e.samples { result.labelTimes[s.sampleID] = at }
-            case let .samplesConfirmed(e): for s in e.samples { result.labelTimes[s.sampleID] = at }
-            case let .samplesAutoLabeled(e): for s in e.samples { result.labelTimes[s.sampleID] = at }
-            default: break
+                evolve(&result.state, event)
+                result.state.version = recorded.streamVersion
+                result.position = recorded.position
             }
-            evolve(&result.state, event)
-            result.state.version = recorded.streamVersion
-            result.position = recorded.position
+        } catch {
+            throw .service(error)
         }
         guard result.state.isCreated else { throw .datasetNotFound(dataset.rawValue) }
         return result

@@ -144,28 +144,7 @@ actor DatasetSession {
     }
 
     private func applyNewEvents() throws(ServiceError) -> Int {
-        var iterator = log.events(stream: stream, fromVersion: state.version + 1).makeAsyncIterator()
-        var applied = 0
-        while true {
-            let next: RecordedEvent?
-            do {
-                next = try iterator.nextSync()
-            } catch {
-                throw .log(error)
-            }
-            guard let recorded = next else { break }
-            let event: DomainEvent
-            do {
-                event = try DomainEvent.decode(
-                    type: recorded.type, schemaVersion: recorded.schemaVersion, payload: recorded.payload)
-            } catch {
-                throw .undecodableEvent(position: recorded.position, type: recorded.type, reason: error.message)
-            }
-            evolve(&state, event)
-            state.version = recorded.streamVersion
-            applied += 1
-        }
-        return applied
+        try DatasetStream.fold(datasetID, in: log, into: &state)
     }
 
     /// Saves a snapshot off the actor once `snapshotEvery` events have passed since the last.

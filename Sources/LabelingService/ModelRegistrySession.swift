@@ -11,20 +11,12 @@ actor ModelRegistrySession {
     }
 
     func current() throws(ServiceError) -> ModelRegistryState {
-        var iterator = log.events(stream: StreamNames.modelRegistry, fromVersion: state.version + 1).makeAsyncIterator()
-        while true {
-            let next: RecordedEvent?
-            do { next = try iterator.nextSync() } catch { throw .log(error) }
-            guard let recorded = next else { return state }
-            do {
-                let event = try DomainEvent.decode(
-                    type: recorded.type, schemaVersion: recorded.schemaVersion, payload: recorded.payload)
-                evolve(&state, event)
-                state.version = recorded.streamVersion
-            } catch {
-                throw .undecodableEvent(position: recorded.position, type: recorded.type, reason: error.message)
-            }
+        try DatasetStream.forEach(in: log, stream: StreamNames.modelRegistry, fromVersion: state.version + 1) {
+            recorded, event throws(ServiceError) in
+            evolve(&state, event)
+            state.version = recorded.streamVersion
         }
+        return state
     }
 
     func execute(_ command: ModelRegistryCommand, actor: String, commandID: String?) async throws(ServiceError)

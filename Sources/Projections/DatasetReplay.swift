@@ -42,23 +42,18 @@ public struct DatasetReplay: Sendable {
         guard position <= head else { throw .positionBeyondHead(position: position, head: head) }
         var state = DatasetState()
         var last: RecordedEvent?
-        var iterator = log.events(stream: StreamNames.dataset(dataset)).makeAsyncIterator()
         do {
-            while let event = try iterator.nextSync(), event.position <= position {
-                let domain: DomainEvent
-                do {
-                    domain = try DomainEvent.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload)
-                } catch {
-                    throw ProjectionError.undecodableEvent(position: event.position, type: event.type, reason: error.message)
-                }
-                evolve(&state, domain)
-                state.version = event.streamVersion
-                last = event
+            try DatasetStream.forEach(in: log, stream: StreamNames.dataset(dataset), upTo: position) {
+                recorded, event throws(ServiceError) in
+                evolve(&state, event)
+                state.version = recorded.streamVersion
+                last = recorded
             }
-        } catch let error as ProjectionError {
-            throw error
         } catch {
-            throw .log(reason: "\(error)")
+            if case let .undecodableEvent(position, type, reason) = error {
+                throw .undecodableEvent(position: position, type: type, reason: reason)
+            }
+            throw .log(reason: error.message)
         }
         guard state.isCreated else { throw .datasetNotFound(dataset) }
         return AsOf(state: state, position: position, lastEventPosition: last?.position ?? 0, lastEventAt: last?.recordedAt)
