@@ -35,14 +35,13 @@ struct SampleRoutes: Sendable {
         try support.checkIfMatch(request, state: state)
         let machine = body.final_annotation == false
         return try await support.once(request, identity: identity) { commandID in
+            // One slot per requested sample: nil until the domain has decided it.
+            var results: [SampleResultDTO?] = []
             var samples: [NewSample] = []
-            var results: [SampleResultDTO] = []
-            var order: [Int] = []  // index into results for each accepted sample
             for (index, item) in body.samples.enumerated() {
                 do {
                     samples.append(try makeSample(item, index: index, state: state, identity: identity, machine: machine))
-                    order.append(results.count)
-                    results.append(SampleResultDTO(failure: nil, APIError.badRequest("")))
+                    results.append(nil)
                 } catch let error as APIError {
                     results.append(SampleResultDTO(failure: item.name, error))
                 }
@@ -50,10 +49,12 @@ struct SampleRoutes: Sendable {
             var version = state.version
             if !samples.isEmpty {
                 let outcome = try await support.execute(.addSamples(samples, by: identity.name), on: dataset, identity: identity, commandID: commandID)
-                for (slot, result) in zip(order, outcome.decision.results) { results[slot] = SampleResultDTO(result) }
+                var decided = outcome.decision.results.makeIterator()
+                results = results.map { $0 ?? decided.next().map(SampleResultDTO.init) }
                 version = outcome.version
             }
-            return (ResultsResponse(success: results.allSatisfy(\.success), results: results, version: version), version)
+            let final = results.compactMap { $0 }
+            return (ResultsResponse(success: final.allSatisfy(\.success), results: final, version: version), version)
         }
     }
 
