@@ -27,7 +27,7 @@ enum AuditSummary {
         case .samplesRejected(let e):
             "rejected \(count(e.samples.count, "sample"))"
         case .samplesMarkedHard(let e):
-            "marked \(count(e.sampleIDs.count, "sample")) hard: reasons \(e.reasons.map(\.rawValue)) coefficient \(String(format: "%.3f", e.coefficient))"
+            "marked \(count(e.sampleIDs.count, "sample")) hard: reasons \(e.reasons.map(\.rawValue)) coefficient \(FixedDecimal.text(e.coefficient, places: 3))"
         case .hardMarksCleared(let e):
             "cleared the hard mark of \(count(e.sampleIDs.count, "sample"))"
         case .autoLabelTaskQueued(let e):
@@ -37,10 +37,10 @@ enum AuditSummary {
         case .taskRunning(let e):
             "task \(e.taskID) running"
         case .taskProgressed(let e):
-            "task \(e.taskID) \(e.phase.serviceName) \(e.processed)/\(e.total) (\(String(format: "%.1f", e.percent))%)"
+            "task \(e.taskID) \(e.phase.serviceName) \(e.processed)/\(e.total) (\(FixedDecimal.text(e.percent, places: 1))%)"
         case .taskTrainingFinished(let e):
             "task \(e.taskID) trained: " + e.metrics.sorted { $0.key < $1.key }
-                .map { "\($0.key)=\(String(format: "%.4f", $0.value))" }.joined(separator: " ")
+                .map { "\($0.key)=\(FixedDecimal.text($0.value, places: 4))" }.joined(separator: " ")
         case .samplesAutoLabeled(let e):
             "task \(e.taskID) auto-labeled \(count(e.samples.count, "sample"))"
         case .hardExamplesDetected(let e):

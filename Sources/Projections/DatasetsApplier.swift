@@ -23,20 +23,17 @@ struct DatasetsApplier: EventApplier {
         var pending = 0
     }
 
-    /// A sample row as the applier needs it to compute deltas.
-    private struct Current {
-        var seq: Int64
-        var state: SampleState
-        var index: [(name: String, instances: Int)]
-        var hard: Bool
-        var reasons: [Int]
-        var coefficient: Double?
-    }
-
     private var stats: [String: StatsDelta] = [:]
     private var labelDeltas: [String: [String: LabelDelta]] = [:]
     private var reasonDeltas: [String: [Int: Int]] = [:]
     private var versions: [String: (version: UInt64, position: UInt64)] = [:]
+    private var rows: SampleRowStore
+
+    /// `rows` is ``SampleRowStore/Mode/direct`` for live application; a rebuild's bulk
+    /// phase buffers rows (see ``SampleRowStore``) and keeps one applier for all its batches.
+    init(rows: SampleRowStore.Mode = .direct) {
+        self.rows = SampleRowStore(mode: rows)
+    }
 
     // MARK: - Events
 
@@ -87,6 +84,8 @@ struct DatasetsApplier: EventApplier {
             try addLabels(e.labels, dataset: dataset, db)
 
         case .labelRenamed(let e):
+            // Reads and rewrites the carriers through SQL: buffered rows go first.
+            try rows.flush(db)
             try flushCounters(db)
             let exists = try Bool.fetchOne(
                 db, sql: "SELECT EXISTS(SELECT 1 FROM labels WHERE dataset = ? AND name = ?)", arguments: [dataset, e.oldName])!
@@ -112,15 +111,14 @@ struct DatasetsApplier: EventApplier {
 
         case .labelDeleted(let e):
             for id in e.strippedSamples {
-                guard let current = try load(dataset, id, db) else { continue }
-                let json = try String.fetchOne(db, sql: "SELECT labels FROM samples WHERE seq = ?", arguments: [current.seq]) ?? "[]"
-                let before = StoredLabels.decode(json)
-                let after = before.filter { $0.name != e.name }
-                var state = current.state
-                if state != .unlabeled, after.isEmpty { state = .unlabeled }
-                try setLabels(current, dataset: dataset, state: state, labels: after, position: position, actor: actor, db)
-                try audit(id, dataset, position, "label deleted", StoredLabels.text(current.state, before),
-                    StoredLabels.text(state, after), db)
+                guard var row = try rows.row(dataset, id, db) else { continue }
+                let before = row.labels
+                let beforeState = row.state
+                row.labels.removeAll { $0.name == e.name }
+                if row.state != .unlabeled, row.labels.isEmpty { row.state = .unlabeled }
+                try setLabels(&row, from: beforeState, before, position: position, actor: actor, db)
+                try audit(id, dataset, position, "label deleted", StoredLabels.text(beforeState, before),
+                    StoredLabels.text(row.state, row.labels), db)
                 touched += 1
             }
             try flushCounters(db)
@@ -128,18 +126,17 @@ struct DatasetsApplier: EventApplier {
 
         case .samplesAdded(let e):
             for (index, sample) in e.samples.enumerated() {
-                guard try load(dataset, sample.id, db) == nil else { continue }
+                guard try rows.row(dataset, sample.id, db) == nil else { continue }
                 try insert(sample, index: index, dataset: dataset, position: position, actor: actor, db)
                 touched += 1
             }
 
         case .samplesDeleted(let e):
             for sample in e.samples {
-                guard let current = try load(dataset, sample.id, db) else { continue }
-                accountLabels(dataset, current.state, current.index, -1)
-                accountHard(dataset, current.hard, current.reasons, -1)
-                try db.cachedStatement(sql: "DELETE FROM samples WHERE seq = ?").execute(arguments: [current.seq])
-                try db.cachedStatement(sql: "DELETE FROM sample_labels WHERE seq = ?").execute(arguments: [current.seq])
+                guard let row = try rows.row(dataset, sample.id, db) else { continue }
+                accountLabels(dataset, row.state, row.labelCounts, -1)
+                accountHard(dataset, row.hard, row.hardReasons, -1)
+                try rows.delete(row, db)
                 try audit(sample.id, dataset, position, "deleted",
                     StoredLabels.text(sample.previousState, sample.previousLabels), "deleted", db)
                 touched += 1
@@ -147,30 +144,37 @@ struct DatasetsApplier: EventApplier {
 
         case .sampleLabelsReplaced(let e):
             for change in e.samples {
-                guard let current = try load(dataset, change.sampleID, db) else { continue }
-                let state: SampleState = change.newLabels.isEmpty ? .unlabeled : .labeled
-                try setLabels(current, dataset: dataset, state: state, labels: change.newLabels, position: position, actor: actor, db)
+                guard var row = try rows.row(dataset, change.sampleID, db) else { continue }
+                let (beforeState, before) = (row.state, row.labels)
+                row.state = change.newLabels.isEmpty ? .unlabeled : .labeled
+                row.labels = change.newLabels
+                try setLabels(&row, from: beforeState, before, position: position, actor: actor, db)
                 try audit(change.sampleID, dataset, position, "labels",
                     StoredLabels.text(change.previousState, change.previousLabels),
-                    StoredLabels.text(state, change.newLabels), db)
+                    StoredLabels.text(row.state, change.newLabels), db)
                 touched += 1
             }
 
         case .samplesConfirmed(let e):
             for confirmed in e.samples {
-                guard let current = try load(dataset, confirmed.sampleID, db) else { continue }
-                let state: SampleState = confirmed.confirmedLabels.isEmpty ? .unlabeled : .labeled
-                try setLabels(current, dataset: dataset, state: state, labels: confirmed.confirmedLabels, position: position, actor: actor, db)
+                guard var row = try rows.row(dataset, confirmed.sampleID, db) else { continue }
+                let (beforeState, before) = (row.state, row.labels)
+                row.state = confirmed.confirmedLabels.isEmpty ? .unlabeled : .labeled
+                row.labels = confirmed.confirmedLabels
+                try setLabels(&row, from: beforeState, before, position: position, actor: actor, db)
                 try audit(confirmed.sampleID, dataset, position, "confirmed",
                     StoredLabels.text(.toBeConfirmed, confirmed.predictedLabels),
-                    StoredLabels.text(state, confirmed.confirmedLabels), db)
+                    StoredLabels.text(row.state, confirmed.confirmedLabels), db)
                 touched += 1
             }
 
         case .samplesRejected(let e):
             for rejected in e.samples {
-                guard let current = try load(dataset, rejected.sampleID, db) else { continue }
-                try setLabels(current, dataset: dataset, state: .unlabeled, labels: [], position: position, actor: actor, db)
+                guard var row = try rows.row(dataset, rejected.sampleID, db) else { continue }
+                let (beforeState, before) = (row.state, row.labels)
+                row.state = .unlabeled
+                row.labels = []
+                try setLabels(&row, from: beforeState, before, position: position, actor: actor, db)
                 try audit(rejected.sampleID, dataset, position, "rejected",
                     StoredLabels.text(.toBeConfirmed, rejected.rejectedLabels), "unlabeled", db)
                 touched += 1
@@ -179,36 +183,37 @@ struct DatasetsApplier: EventApplier {
         case .samplesMarkedHard(let e):
             let reasons = e.reasons.map(\.rawValue)
             for id in e.sampleIDs {
-                guard let current = try load(dataset, id, db) else { continue }
-                try setHard(current, dataset: dataset, reasons: reasons, coefficient: e.coefficient,
-                    origin: "person:\(e.by)", position: position, actor: actor, id: id, db)
+                guard var row = try rows.row(dataset, id, db) else { continue }
+                try setHard(&row, reasons: reasons, coefficient: e.coefficient, origin: "person:\(e.by)",
+                    position: position, actor: actor, id: id, db)
                 touched += 1
             }
 
         case .hardMarksCleared(let e):
             for id in e.sampleIDs {
-                guard let current = try load(dataset, id, db) else { continue }
-                try setHard(current, dataset: dataset, reasons: nil, coefficient: nil, origin: nil,
-                    position: position, actor: actor, id: id, db)
+                guard var row = try rows.row(dataset, id, db) else { continue }
+                try setHard(&row, reasons: nil, coefficient: nil, origin: nil, position: position, actor: actor, id: id, db)
                 touched += 1
             }
 
         case .samplesAutoLabeled(let e):
             for sample in e.samples {
-                guard let current = try load(dataset, sample.sampleID, db) else { continue }
-                let state: SampleState = sample.labels.isEmpty ? .unlabeled : .toBeConfirmed
-                try setLabels(current, dataset: dataset, state: state, labels: sample.labels, position: position, actor: actor, db)
+                guard var row = try rows.row(dataset, sample.sampleID, db) else { continue }
+                let (beforeState, before) = (row.state, row.labels)
+                row.state = sample.labels.isEmpty ? .unlabeled : .toBeConfirmed
+                row.labels = sample.labels
+                try setLabels(&row, from: beforeState, before, position: position, actor: actor, db)
                 try audit(sample.sampleID, dataset, position, "auto-labeled",
-                    StoredLabels.text(current.state, names: current.index), StoredLabels.text(state, sample.labels), db)
+                    StoredLabels.text(beforeState, names: StoredLabels.counts(before)),
+                    StoredLabels.text(row.state, sample.labels), db)
                 touched += 1
             }
 
         case .hardExamplesDetected(let e):
             for finding in e.samples {
-                guard let current = try load(dataset, finding.sampleID, db) else { continue }
-                try setHard(current, dataset: dataset, reasons: finding.reasons.map(\.rawValue),
-                    coefficient: finding.coefficient, origin: "task:\(e.taskID)", position: position, actor: actor,
-                    id: finding.sampleID, db)
+                guard var row = try rows.row(dataset, finding.sampleID, db) else { continue }
+                try setHard(&row, reasons: finding.reasons.map(\.rawValue), coefficient: finding.coefficient,
+                    origin: "task:\(e.taskID)", position: position, actor: actor, id: finding.sampleID, db)
                 touched += 1
             }
 
@@ -232,70 +237,25 @@ struct DatasetsApplier: EventApplier {
         }
     }
 
-    private func load(_ dataset: String, _ id: SampleID, _ db: Database) throws -> Current? {
-        var select = try PositionalStatement(db, """
-            SELECT seq, state, label_index, hard, hard_reasons, hard_coefficient FROM samples
-            WHERE dataset = ? AND sample_id = ?
-            """)
-        select.bind(dataset)
-        select.bind(id.rawValue)
-        guard try select.step(db) else {
-            select.reset()
-            return nil
-        }
-        defer { select.reset() }
-        let reasons = select.string(4)
-        return Current(
-            seq: select.int64(0), state: SampleState(rawValue: Int(select.int64(1))) ?? .unlabeled,
-            index: StoredLabels.parseIndex(select.string(2)), hard: select.int64(3) != 0,
-            reasons: reasons.isEmpty ? [] : reasons.split(separator: ",").compactMap { Int($0) },
-            coefficient: select.double(5))
-    }
-
     private mutating func insert(
         _ sample: NewSample, index: Int, dataset: String, position: UInt64, actor: String, _ db: Database
     ) throws {
         let state: SampleState = !sample.initialLabels.isEmpty
             ? .labeled : sample.initialPredictions.isEmpty ? .unlabeled : .toBeConfirmed
-        let labels = state == .labeled ? sample.initialLabels : state == .toBeConfirmed ? sample.initialPredictions : []
-        let seq = Int64(position) << 20 | Int64(index)
-        let counts = StoredLabels.counts(labels)
         let mark = sample.initialHardMark
-        let reasons = mark?.reasons.map(\.rawValue) ?? []
-        var insert = try PositionalStatement(db, """
-            INSERT INTO samples(seq, dataset, sample_id, name, state, labels, label_index, score, annotated_by,
-                hard, hard_reasons, hard_coefficient, hard_origin, width, height, channels, source_path,
-                content_sha256, usage, added_position, last_position, last_actor)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-            """)
-        insert.bind(seq)
-        insert.bind(dataset)
-        insert.bind(sample.id.rawValue)
-        insert.bind(sample.name)
-        insert.bind(state.rawValue)
-        insert.bind(StoredLabels.json(labels))
-        insert.bind(StoredLabels.index(counts))
-        insert.bind(StoredLabels.score(labels))
-        insert.bind(StoredLabels.labeler(labels))
-        insert.bind(mark != nil)
-        insert.bind(reasons.map(String.init).joined(separator: ","))
-        insert.bind(mark?.coefficient)
-        insert.bind(mark.map(Self.origin))
-        insert.bind(Int64(sample.width))
-        insert.bind(Int64(sample.height))
-        insert.bind(Int64(sample.channels))
-        insert.bind(sample.sourcePath)
-        insert.bind(sample.contentSHA256)
-        insert.bind(integer: sample.usage?.rawValue)
-        insert.bind(position)
-        insert.bind(position)
-        insert.bind(actor)
-        try insert.run(db)
-        try insertLabelIndex(seq: seq, dataset: dataset, state: state, counts: counts, db)
-        accountLabels(dataset, state, counts, 1)
-        accountHard(dataset, mark != nil, reasons, 1)
-        var after = StoredLabels.text(state, labels)
-        if mark != nil { after += ", " + StoredLabels.hardText(reasons: reasons, coefficient: mark?.coefficient) }
+        let row = SampleRow(
+            seq: Int64(position) << 20 | Int64(index), dataset: dataset, sampleID: sample.id.rawValue, name: sample.name,
+            state: state,
+            labels: state == .labeled ? sample.initialLabels : state == .toBeConfirmed ? sample.initialPredictions : [],
+            hard: mark != nil, hardReasons: mark?.reasons.map(\.rawValue) ?? [], hardCoefficient: mark?.coefficient,
+            hardOrigin: mark.map(Self.origin), width: Int64(sample.width), height: Int64(sample.height),
+            channels: Int64(sample.channels), sourcePath: sample.sourcePath, contentSHA256: sample.contentSHA256,
+            usage: sample.usage?.rawValue, addedPosition: position, lastPosition: position, lastActor: actor)
+        try rows.insert(row, db)
+        accountLabels(dataset, state, row.labelCounts, 1)
+        accountHard(dataset, row.hard, row.hardReasons, 1)
+        var after = StoredLabels.text(state, row.labels)
+        if mark != nil { after += ", " + StoredLabels.hardText(reasons: row.hardReasons, coefficient: mark?.coefficient) }
         try audit(sample.id, dataset, position, "added", "", after, db)
     }
 
@@ -306,71 +266,35 @@ struct DatasetsApplier: EventApplier {
         }
     }
 
-    private func insertLabelIndex(
-        seq: Int64, dataset: String, state: SampleState, counts: [(name: String, instances: Int)], _ db: Database
-    ) throws {
-        guard !counts.isEmpty else { return }
-        var insert = try PositionalStatement(
-            db, "INSERT INTO sample_labels(seq, label, dataset, state, instances) VALUES (?,?,?,?,?)")
-        for (name, instances) in counts {
-            insert.bind(seq)
-            insert.bind(name)
-            insert.bind(dataset)
-            insert.bind(state.rawValue)
-            insert.bind(instances)
-            try insert.run(db)
-        }
-    }
-
+    /// Stores `row`, whose state and labels were `beforeState`/`before`, and moves the
+    /// label counters from the old labels to the new.
     private mutating func setLabels(
-        _ current: Current, dataset: String, state: SampleState, labels: [SampleLabel], position: UInt64, actor: String,
-        _ db: Database
+        _ row: inout SampleRow, from beforeState: SampleState, _ before: [SampleLabel], position: UInt64,
+        actor: String, _ db: Database
     ) throws {
-        let counts = StoredLabels.counts(labels)
-        accountLabels(dataset, current.state, current.index, -1)
-        accountLabels(dataset, state, counts, 1)
-        var update = try PositionalStatement(db, """
-            UPDATE samples SET state = ?, labels = ?, label_index = ?, score = ?, annotated_by = ?,
-                last_position = ?, last_actor = ? WHERE seq = ?
-            """)
-        update.bind(state.rawValue)
-        update.bind(StoredLabels.json(labels))
-        update.bind(StoredLabels.index(counts))
-        update.bind(StoredLabels.score(labels))
-        update.bind(StoredLabels.labeler(labels))
-        update.bind(position)
-        update.bind(actor)
-        update.bind(current.seq)
-        try update.run(db)
-        if !current.index.isEmpty {
-            var delete = try PositionalStatement(db, "DELETE FROM sample_labels WHERE seq = ?")
-            delete.bind(current.seq)
-            try delete.run(db)
-        }
-        try insertLabelIndex(seq: current.seq, dataset: dataset, state: state, counts: counts, db)
+        accountLabels(row.dataset, beforeState, StoredLabels.counts(before), -1)
+        accountLabels(row.dataset, row.state, row.labelCounts, 1)
+        row.lastPosition = position
+        row.lastActor = actor
+        try rows.updateLabels(row, hadLabels: !before.isEmpty, db)
     }
 
     private mutating func setHard(
-        _ current: Current, dataset: String, reasons: [Int]?, coefficient: Double?, origin: String?, position: UInt64,
+        _ row: inout SampleRow, reasons: [Int]?, coefficient: Double?, origin: String?, position: UInt64,
         actor: String, id: SampleID, _ db: Database
     ) throws {
-        accountHard(dataset, current.hard, current.reasons, -1)
-        accountHard(dataset, reasons != nil, reasons ?? [], 1)
-        var update = try PositionalStatement(db, """
-            UPDATE samples SET hard = ?, hard_reasons = ?, hard_coefficient = ?, hard_origin = ?,
-                last_position = ?, last_actor = ? WHERE seq = ?
-            """)
-        update.bind(reasons != nil)
-        update.bind((reasons ?? []).map(String.init).joined(separator: ","))
-        update.bind(coefficient)
-        update.bind(origin)
-        update.bind(position)
-        update.bind(actor)
-        update.bind(current.seq)
-        try update.run(db)
-        let before = current.hard ? StoredLabels.hardText(reasons: current.reasons, coefficient: current.coefficient) : "not hard"
+        accountHard(row.dataset, row.hard, row.hardReasons, -1)
+        accountHard(row.dataset, reasons != nil, reasons ?? [], 1)
+        let before = row.hard ? StoredLabels.hardText(reasons: row.hardReasons, coefficient: row.hardCoefficient) : "not hard"
+        row.hard = reasons != nil
+        row.hardReasons = reasons ?? []
+        row.hardCoefficient = coefficient
+        row.hardOrigin = origin
+        row.lastPosition = position
+        row.lastActor = actor
+        try rows.updateHard(row, db)
         let after = reasons.map { StoredLabels.hardText(reasons: $0, coefficient: coefficient) } ?? "not hard"
-        try audit(id, dataset, position, "hard", before, after, db)
+        try audit(id, row.dataset, position, "hard", before, after, db)
     }
 
     private func audit(
@@ -451,6 +375,10 @@ struct DatasetsApplier: EventApplier {
             }
         }
         reasonDeltas.removeAll(keepingCapacity: true)
+    }
+
+    mutating func complete(_ db: Database) throws {
+        try rows.flush(db)
     }
 
     mutating func finish(_ db: Database) throws {

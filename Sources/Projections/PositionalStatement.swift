@@ -87,6 +87,14 @@ struct PositionalStatement {
         return String(cString: text)
     }
 
+    func optionalString(_ column: Int32) -> String? {
+        sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : string(column)
+    }
+
+    func optionalInt(_ column: Int32) -> Int? {
+        sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(handle, column))
+    }
+
     mutating func reset() {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)

@@ -16,7 +16,7 @@ public enum ProjectionKind: String, Sendable, CaseIterable, Hashable, CustomStri
     /// Changes whenever the rows this projection derives from the same events change.
     public var codeVersion: Int {
         switch self {
-        case .datasets: 1
+        case .datasets: 2  // 2: index samples_by_state_hard
         case .tasks: 1
         }
     }
@@ -62,9 +62,14 @@ public enum ProjectionKind: String, Sendable, CaseIterable, Hashable, CustomStri
         }
     }
 
-    func makeApplier() -> any EventApplier {
+    /// Rows buffered in memory by a bulk applier before it spills them to SQLite.
+    static let bulkRowLimit = 2_000_000
+
+    /// An applier for one transaction (live), or, with `bulk`, one that lives through a
+    /// rebuild's whole bulk phase and may buffer rows until ``EventApplier/complete(_:)``.
+    func makeApplier(bulk: Bool = false) -> any EventApplier {
         switch self {
-        case .datasets: DatasetsApplier()
+        case .datasets: DatasetsApplier(rows: bulk ? .buffered(limit: Self.bulkRowLimit) : .direct)
         case .tasks: TasksApplier()
         }
     }

@@ -82,6 +82,9 @@ enum ProjectionSchema {
         "CREATE INDEX samples_by_dataset ON samples(dataset, seq)",
         "CREATE INDEX samples_by_state ON samples(dataset, state, seq)",
         "CREATE INDEX samples_by_hard ON samples(dataset, hard, seq)",
+        // A tab filtered by hard / not hard (e.g. the labeled samples nobody flagged) walks
+        // exactly its rows in sort order, however rare or common hard marks are.
+        "CREATE INDEX samples_by_state_hard ON samples(dataset, state, hard, seq)",
         "CREATE INDEX samples_by_labeler ON samples(dataset, annotated_by, seq)",
         "CREATE INDEX samples_by_name ON samples(dataset, name)",
         "CREATE INDEX samples_by_score ON samples(dataset, score) WHERE score IS NOT NULL",

@@ -123,28 +123,32 @@ public actor Projector {
         let batch = rebuildBatchSize
         let shadowsForBulk = shadows
         logger.info("rebuilding \(kinds.map(\.rawValue).joined(separator: ",")) up to position \(target)")
-        let bulk: Result<UInt64, ProjectionError> = await withCheckedContinuation { continuation in
+        let bulk: Result<[String: Duration], ProjectionError> = await withCheckedContinuation { continuation in
             Thread.detachNewThread {
                 do {
-                    let reached = try Self.catchUp(shadowsForBulk, log: log, upTo: target, batchSize: batch) { applied in
+                    var phases = try Self.bulkBuild(shadowsForBulk, log: log, upTo: target, batchSize: batch) { applied in
                         progress?(RebuildProgress(projections: kinds, applied: applied, target: target, elapsed: clock.now - start))
                     }
+                    let indexing = clock.now
                     for shadow in shadowsForBulk { try shadow.createQueryIndexes() }
-                    continuation.resume(returning: .success(reached))
+                    phases["query_indexes"] = clock.now - indexing
+                    continuation.resume(returning: .success(phases))
                 } catch {
                     continuation.resume(returning: .failure(ProjectionError.wrap("rebuild", error)))
                 }
             }
         }
         do {
-            _ = try bulk.get()
+            var phases = try bulk.get()
             // On the actor: no live batch runs until the swap is done.
+            let finishing = clock.now
             let checkpoint = try Self.catchUp(shadows, log: log, upTo: nil, batchSize: batchSize, progress: nil)
             for shadow in shadows { try store.install(shadow) }
+            phases["catch_up_and_install"] = clock.now - finishing
             let elapsed = clock.now - start
             let report = RebuildReport(
                 projections: kinds, events: checkpoint, checkpoint: checkpoint, elapsed: elapsed,
-                generations: Dictionary(uniqueKeysWithValues: shadows.map { ($0.kind, $0.number) }))
+                generations: Dictionary(uniqueKeysWithValues: shadows.map { ($0.kind, $0.number) }), phases: phases)
             logger.info("rebuilt \(kinds.map(\.rawValue).joined(separator: ",")): \(checkpoint) events")
             return report
         } catch {
@@ -186,6 +190,53 @@ public actor Projector {
             progress?(last.position)
         }
         return checkpoints.min() ?? target
+    }
+
+    /// A rebuild's bulk phase: applies every event up to `target` to the new, empty
+    /// `shadows`, with one bulk applier per shadow for the whole phase (rows buffered in
+    /// memory, see ``SampleRowStore``), one transaction per batch, while the next batches
+    /// are read and decoded on another thread (``DecodedBatches``). The checkpoint is
+    /// written once, at the end, in the transaction that writes the buffered rows: until
+    /// then a shadow's checkpoint is 0, and a shadow is never installed before this
+    /// returns (after a crash it is an abandoned file, removed at the next open).
+    /// Returns the time spent applying batches and writing the buffered rows.
+    static func bulkBuild(
+        _ shadows: [ProjectionGeneration], log: EventLog, upTo target: UInt64, batchSize: Int,
+        progress: ((UInt64) -> Void)?
+    ) throws(ProjectionError) -> [String: Duration] {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var appliers = shadows.map { $0.kind.makeApplier(bulk: true) }
+        var reached: UInt64 = 0
+        let batches = DecodedBatches(log: log, upTo: target, batchSize: batchSize)
+        defer { batches.stop() }
+        while let decoded = try batches.next() {
+            for (i, shadow) in shadows.enumerated() {
+                do {
+                    try shadow.pool.write { db in
+                        for (event, domain) in decoded { try appliers[i].apply(event, domain, db) }
+                        try appliers[i].finish(db)
+                    }
+                } catch {
+                    throw ProjectionError.wrap(shadow.kind.rawValue, error)
+                }
+            }
+            reached = decoded.last!.event.position
+            progress?(reached)
+        }
+        let writing = clock.now
+        for (i, shadow) in shadows.enumerated() {
+            do {
+                try shadow.pool.write { db in
+                    try appliers[i].complete(db)
+                    try appliers[i].finish(db)
+                    try ProjectionGeneration.setCheckpoint(db, reached)
+                }
+            } catch {
+                throw ProjectionError.wrap(shadow.kind.rawValue, error)
+            }
+        }
+        return ["apply_batches": writing - start, "write_buffered_rows": clock.now - writing]
     }
 
     typealias Decoded = (event: RecordedEvent, domain: DomainEvent?)

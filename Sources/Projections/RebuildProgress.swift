@@ -41,6 +41,10 @@ public struct RebuildReport: Sendable, Equatable {
     public var elapsed: Duration
     /// The generation numbers now live.
     public var generations: [ProjectionKind: Int]
+    /// Where the time went: `apply_batches` (events into rows, reading and decoding
+    /// overlapped on another thread), `write_buffered_rows`, `query_indexes`,
+    /// `catch_up_and_install`.
+    public var phases: [String: Duration] = [:]
 
     public var eventsPerSecond: Double {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

@@ -8,15 +8,47 @@ import LabelingService
 /// status, progress, metrics, counts and result, and one `task_events` row per task
 /// event (the task's history). Mirrors `evolve`: events naming an unknown task change
 /// nothing.
+///
+/// The per-sample events of a running task (auto-labeled, hard examples found) are most
+/// of a big log: their counter increments are summed in memory and written by
+/// ``finish(_:)`` (or before the task's next other event), and the task's status and
+/// last event time, which every `task_events` row repeats, are remembered instead of
+/// read back per event.
 struct TasksApplier: EventApplier {
+    private struct Key: Hashable {
+        var dataset: String
+        var task: String
+    }
+
+    private struct Counters {
+        var autoLabeled = 0
+        var hard = 0
+        var lastPosition: Int64 = 0
+    }
+
+    /// Status and last event time of tasks this applier has read or written.
+    private var known: [Key: (status: Int, lastEventAt: Int64)] = [:]
+    private var counters: [Key: Counters] = [:]
+
     mutating func apply(_ event: RecordedEvent, _ domain: DomainEvent?, _ db: Database) throws {
         guard let domain, let taskID = domain.taskID,
             let dataset = StreamNames.datasetID(ofStream: event.streamID)?.rawValue
         else { return }
         let task = taskID.rawValue
+        let key = Key(dataset: dataset, task: task)
         let position = Int64(event.position)
         var at: Instant?
         var detail = ""
+        switch domain {
+        case .samplesAutoLabeled(let e):
+            try recordCounted(key, event, autoLabeled: e.samples.count, hard: 0, detail: "\(e.samples.count) samples", db)
+            return
+        case .hardExamplesDetected(let e):
+            try recordCounted(key, event, autoLabeled: 0, hard: e.samples.count, detail: "\(e.samples.count) samples", db)
+            return
+        default:
+            try flushCounters(key, db)
+        }
         switch domain {
         case .autoLabelTaskQueued(let e):
             at = e.at
@@ -40,7 +72,7 @@ struct TasksApplier: EventApplier {
             at = e.at
             try update(dataset, task, "phase = ?, processed = ?, total = ?, progress = ?",
                 [e.phase.rawValue, Int64(e.processed), Int64(e.total), e.percent], db)
-            detail = "\(e.phase.serviceName) \(e.processed)/\(e.total) \(String(format: "%.1f", e.percent))%"
+            detail = "\(e.phase.serviceName) \(e.processed)/\(e.total) \(FixedDecimal.text(e.percent, places: 1))%"
         case .taskTrainingFinished(let e):
             at = e.at
             guard let old = try String.fetchOne(
@@ -50,14 +82,8 @@ struct TasksApplier: EventApplier {
             metrics.merge(e.metrics) { _, new in new }
             let json = String(decoding: try JSONSerialization.data(withJSONObject: metrics, options: [.sortedKeys]), as: UTF8.self)
             try update(dataset, task, "metrics = ?", [json], db)
-            detail = e.metrics.sorted { $0.key < $1.key }.map { "\($0.key)=\(String(format: "%.4f", $0.value))" }
+            detail = e.metrics.sorted { $0.key < $1.key }.map { "\($0.key)=\(FixedDecimal.text($0.value, places: 4))" }
                 .joined(separator: " ")
-        case .samplesAutoLabeled(let e):
-            try update(dataset, task, "auto_labeled_samples = auto_labeled_samples + ?", [e.samples.count], db)
-            detail = "\(e.samples.count) samples"
-        case .hardExamplesDetected(let e):
-            try update(dataset, task, "hard_examples = hard_examples + ?", [e.samples.count], db)
-            detail = "\(e.samples.count) samples"
         case .taskSucceeded(let e):
             at = e.at
             try update(dataset, task, """
@@ -83,21 +109,64 @@ struct TasksApplier: EventApplier {
         default:
             return
         }
-        guard let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT status, last_event_at FROM autolabel_tasks WHERE dataset = ? AND task_id = ?"),
-            arguments: [dataset, task])
-        else { return }
-        let status: Int = row[0]
-        var eventAt: Int64 = row[1]
+        // The status may have changed: read it back once.
+        known[key] = nil
+        guard var row = try taskRow(key, db) else { return }
         if let at {
-            eventAt = at.microsecondsSince1970
-            try update(dataset, task, "last_event_at = ?", [eventAt], db)
+            row.lastEventAt = at.microsecondsSince1970
+            known[key] = row
+            try update(dataset, task, "last_event_at = ?", [row.lastEventAt], db)
         }
         try update(dataset, task, "last_position = ?", [position], db)
-        try db.cachedStatement(sql: """
+        try insertEvent(key, event, status: row.status, at: row.lastEventAt, detail: detail, db)
+    }
+
+    /// An auto-labeled or hard-examples event: counted in memory, its history row written now.
+    private mutating func recordCounted(
+        _ key: Key, _ event: RecordedEvent, autoLabeled: Int, hard: Int, detail: String, _ db: Database
+    ) throws {
+        guard let row = try taskRow(key, db) else { return }
+        counters[key, default: Counters()].autoLabeled += autoLabeled
+        counters[key, default: Counters()].hard += hard
+        counters[key, default: Counters()].lastPosition = Int64(event.position)
+        try insertEvent(key, event, status: row.status, at: row.lastEventAt, detail: detail, db)
+    }
+
+    private mutating func taskRow(_ key: Key, _ db: Database) throws -> (status: Int, lastEventAt: Int64)? {
+        if let row = known[key] { return row }
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT status, last_event_at FROM autolabel_tasks WHERE dataset = ? AND task_id = ?"),
+            arguments: [key.dataset, key.task])
+        else { return nil }
+        let found = (status: row[0] as Int, lastEventAt: row[1] as Int64)
+        known[key] = found
+        return found
+    }
+
+    private func insertEvent(
+        _ key: Key, _ event: RecordedEvent, status: Int, at: Int64, detail: String, _ db: Database
+    ) throws {
+        var insert = try PositionalStatement(db, """
             INSERT OR REPLACE INTO task_events(dataset, task_id, position, type, status, at, actor, detail)
             VALUES (?,?,?,?,?,?,?,?)
-            """).execute(arguments: [dataset, task, position, event.type, status, eventAt, event.actor, detail])
+            """)
+        insert.bind(key.dataset)
+        insert.bind(key.task)
+        insert.bind(event.position)
+        insert.bind(event.type)
+        insert.bind(status)
+        insert.bind(at)
+        insert.bind(event.actor)
+        insert.bind(detail)
+        try insert.run(db)
+    }
+
+    private mutating func flushCounters(_ key: Key, _ db: Database) throws {
+        guard let pending = counters.removeValue(forKey: key) else { return }
+        try update(key.dataset, key.task, """
+            auto_labeled_samples = auto_labeled_samples + ?, hard_examples = hard_examples + ?,
+            last_position = MAX(last_position, ?)
+            """, [pending.autoLabeled, pending.hard, pending.lastPosition], db)
     }
 
     private func update(
@@ -107,5 +176,7 @@ struct TasksApplier: EventApplier {
             .execute(arguments: StatementArguments(values + [dataset, task]))
     }
 
-    mutating func finish(_ db: Database) throws {}
+    mutating func finish(_ db: Database) throws {
+        for key in counters.keys.sorted(by: { ($0.dataset, $0.task) < ($1.dataset, $1.task) }) { try flushCounters(key, db) }
+    }
 }

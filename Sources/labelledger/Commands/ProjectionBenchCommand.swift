@@ -62,6 +62,7 @@ struct ProjectionBenchCommand: AsyncParsableCommand {
         results["rebuild_seconds"] = report.elapsed.secondsValue
         results["rebuild_events_per_s"] = report.eventsPerSecond
         results["ratio_rebuild_vs_read_decode"] = report.eventsPerSecond / results["baseline_read_decode_events_per_s"]!
+        for (phase, duration) in report.phases { results["rebuild_\(phase)_seconds"] = duration.secondsValue }
         let sizes = try FileManager.default.contentsOfDirectory(atPath: store.directory.path).compactMap {
             try FileManager.default.attributesOfItem(atPath: store.directory.appendingPathComponent($0).path)[.size] as? Int
         }
@@ -134,6 +135,8 @@ struct ProjectionBenchCommand: AsyncParsableCommand {
         print(String(format: "rebuild: %.1f s, %.0f events/s; baseline read+decode %.0f events/s; ratio %.2f; projections %.0f MB",
             report.elapsed.secondsValue, report.eventsPerSecond, results["baseline_read_decode_events_per_s"]!,
             results["ratio_rebuild_vs_read_decode"]!, results["projection_mb"]!))
+        print("rebuild phases: " + report.phases.sorted { $0.key < $1.key }
+            .map { "\($0.key) " + String(format: "%.2f s", $0.value.secondsValue) }.joined(separator: ", "))
         print(String(format: "baseline primary-key lookup: p50 %.3f ms, p99 %.3f ms", baselineP50, baselineP99))
         print("filter".padding(toLength: 26, withPad: " ", startingAt: 0) + "   p50 ms    p99 ms   p99/lookup  rows/page")
         for (name, p50, p99, perPage) in rows {
