@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import Synchronization
 
 /// Who a request acts as: the token's name, role and (optional) project binding.
 public struct APIIdentity: Sendable, Equatable {
@@ -17,8 +18,14 @@ public struct APIIdentity: Sendable, Equatable {
 ///
 /// Invariant: a token's clear text exists only in the answer to ``create(name:role:project:)``;
 /// lookups hash the presented token and compare hashes.
+///
+/// Known hashes are remembered in memory (every request presents a token, and tokens never
+/// change once created); an unknown hash is looked up in SQLite each time, so a token
+/// made meanwhile by `labelledger token create` in another process is found.
 public final class TokenStore: Sendable {
     private let database: DatabaseQueue
+    /// Hash → identity of tokens already found in SQLite.
+    private let known = Mutex<[String: APIIdentity]>([:])
 
     public init(path: String) throws {
         try FileManager.default.createDirectory(
@@ -34,7 +41,14 @@ public final class TokenStore: Sendable {
     }
 
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Data(token.utf8)) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     /// Creates a token and returns its clear text (the only time it is shown).
@@ -53,10 +67,14 @@ public final class TokenStore: Sendable {
     }
 
     public func identity(for token: String) throws -> APIIdentity? {
-        try database.read { db in
-            try Row.fetchOne(db, sql: "SELECT name, role, project FROM tokens WHERE hash = ?", arguments: [Self.hash(token)])
+        let hash = Self.hash(token)
+        if let identity = known.withLock({ $0[hash] }) { return identity }
+        let found = try database.read { db in
+            try Row.fetchOne(db, sql: "SELECT name, role, project FROM tokens WHERE hash = ?", arguments: [hash])
                 .flatMap { row in Role(rawValue: row["role"]).map { APIIdentity(name: row["name"], role: $0, project: row["project"]) } }
         }
+        if let found { known.withLock { $0[hash] = found } }
+        return found
     }
 
     public var count: Int {

@@ -74,5 +74,14 @@ public enum HardReason: Int, Sendable, Hashable, CaseIterable, CustomStringConve
         }
     }
 
+    /// What a person should do about a sample flagged for this reason.
+    public var suggestion: String {
+        switch self {
+        case .noTargetIdentified: "check whether the image shows any target, then label it by hand"
+        case .lowConfidence: "check the predicted label first; add similar labeled images"
+        default: "review the sample and correct its labels if needed"
+        }
+    }
+
     public var description: String { "\(rawValue) (\(meaning))" }
 }

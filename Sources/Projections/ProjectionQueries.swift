@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import LabelingDomain
 
 /// The read side the HTTP layer and the CLI call: tabs, statistics, tasks and audit
@@ -32,6 +33,75 @@ public struct ProjectionQueries: Sendable {
 
     /// One page of a tab. See ``SampleQuery`` for the filters and paging rules.
     public func samples(_ query: SampleQuery) throws(ProjectionError) -> SamplePage {
+        let (sql, arguments) = try Self.tabSQL(query, columns: "s.*")
+        let generation = store.generation(.datasets)
+        let rows: [SampleView]
+        do {
+            rows = try generation.pool.read { db in
+                try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(Self.sampleView)
+            }
+        } catch {
+            throw ProjectionError.wrap("datasets", error)
+        }
+        let page = Array(rows.prefix(query.limit))
+        let next = rows.count > query.limit ? page.last.map { SampleCursor(sortKey: $0.sortKey, order: query.order) } : nil
+        return SamplePage(samples: page, nextCursor: next)
+    }
+
+    /// The same page as ``samples(_:)``, rendered as the API's JSON array of samples (see
+    /// ``SampleDocument``) — straight from SQLite's rows into bytes, the HTTP listing's
+    /// hot path.
+    /// - Throws: ``ProjectionError/datasetNotFound(_:)`` when the projection has no such dataset.
+    public func sampleDocuments(_ query: SampleQuery) throws(ProjectionError) -> SampleDocumentPage {
+        let (sql, arguments) = try Self.tabSQL(query, columns: SampleDocument.columns)
+        let generation = store.generation(.datasets)
+        let page: SampleDocumentPage?
+        do {
+            page = try generation.pool.read { db in
+                guard let type = try Self.labelingType(of: query.dataset, db) else { return nil }
+                let statement = try db.cachedStatement(sql: sql)
+                try statement.setArguments(arguments)
+                let handle = statement.sqliteStatement
+                defer { sqlite3_reset(handle) }
+                var out = JSONBytes(capacity: 512 * query.limit)
+                out.append("[")
+                var count = 0
+                var lastKey: Int64 = 0
+                var more = false
+                while true {
+                    let code = sqlite3_step(handle)
+                    if code == SQLITE_DONE { break }
+                    guard code == SQLITE_ROW else {
+                        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: sql)
+                    }
+                    guard count < query.limit else {
+                        more = true
+                        break
+                    }
+                    if count > 0 { out.append(",") }
+                    SampleDocument.write(handle, type: type, into: &out)
+                    lastKey = sqlite3_column_int64(handle, 0)
+                    count += 1
+                }
+                out.append("]")
+                return SampleDocumentPage(
+                    json: out.bytes, count: count, nextCursor: more ? SampleCursor(sortKey: lastKey, order: query.order) : nil)
+            }
+        } catch {
+            throw ProjectionError.wrap("datasets", error)
+        }
+        guard let page else { throw .datasetNotFound(query.dataset) }
+        return page
+    }
+
+    private static func labelingType(of dataset: DatasetID, _ db: Database) throws -> LabelingType? {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT type FROM datasets WHERE dataset = ?"), arguments: [dataset.rawValue])
+            .map { LabelingType(rawValue: $0) ?? .imageClassification }
+    }
+
+    /// The SQL of a tab page (one row more than the limit: whether a next page exists),
+    /// selecting `columns` of `samples s`. The first selected column must be `s.seq`.
+    static func tabSQL(_ query: SampleQuery, columns: String) throws(ProjectionError) -> (String, StatementArguments) {
         guard (1...100).contains(query.limit) else {
             throw .invalidQuery(field: "limit", reason: "\(query.limit) is outside 1…100")
         }
@@ -51,7 +121,7 @@ public struct ProjectionQueries: Sendable {
         if let label = query.labelName {
             key = "l.seq"
             sql = """
-                SELECT s.* FROM sample_labels l \(query.tab == .all ? "INDEXED BY sample_labels_by_label_all" : "")
+                SELECT \(columns) FROM sample_labels l \(query.tab == .all ? "INDEXED BY sample_labels_by_label_all" : "")
                 JOIN samples s ON s.seq = l.seq WHERE l.dataset = ? AND l.label = ?
                 """
             arguments += [query.dataset.rawValue, label]
@@ -61,7 +131,7 @@ public struct ProjectionQueries: Sendable {
             }
         } else {
             key = "s.seq"
-            sql = "SELECT s.* FROM samples s WHERE s.dataset = ?"
+            sql = "SELECT \(columns) FROM samples s WHERE s.dataset = ?"
             arguments += [query.dataset.rawValue]
             if let state = query.tab.state {
                 sql += " AND s.state = ?"
@@ -99,18 +169,7 @@ public struct ProjectionQueries: Sendable {
         }
         sql += " ORDER BY \(key) \(query.order == .desc ? "DESC" : "ASC") LIMIT ? OFFSET ?"
         arguments += [query.limit + 1, query.offset]
-        let generation = store.generation(.datasets)
-        let rows: [SampleView]
-        do {
-            rows = try generation.pool.read { db in
-                try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(Self.sampleView)
-            }
-        } catch {
-            throw ProjectionError.wrap("datasets", error)
-        }
-        let page = Array(rows.prefix(query.limit))
-        let next = rows.count > query.limit ? page.last.map { SampleCursor(sortKey: $0.sortKey, order: query.order) } : nil
-        return SamplePage(samples: page, nextCursor: next)
+        return (sql, arguments)
     }
 
     /// One sample, or nil when the dataset has no such sample.
@@ -120,6 +179,29 @@ public struct ProjectionQueries: Sendable {
                 db, sql: "SELECT * FROM samples WHERE dataset = ? AND sample_id = ?", arguments: [dataset.rawValue, id.rawValue]
             ).map(Self.sampleView)
         }
+    }
+
+    /// One sample as the API's JSON object (see ``SampleDocument``), or nil.
+    /// - Throws: ``ProjectionError/datasetNotFound(_:)`` when the projection has no such dataset.
+    public func sampleDocument(_ id: SampleID, in dataset: DatasetID) throws(ProjectionError) -> [UInt8]? {
+        let found: [UInt8]?? = try read(.datasets) { db in
+            guard let type = try Self.labelingType(of: dataset, db) else { return nil }
+            let statement = try db.cachedStatement(
+                sql: "SELECT \(SampleDocument.columns) FROM samples s WHERE s.dataset = ? AND s.sample_id = ?")
+            try statement.setArguments([dataset.rawValue, id.rawValue])
+            let handle = statement.sqliteStatement
+            defer { sqlite3_reset(handle) }
+            let code = sqlite3_step(handle)
+            guard code == SQLITE_ROW else {
+                if code == SQLITE_DONE { return .some(nil) }
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: statement.sql)
+            }
+            var out = JSONBytes(capacity: 1024)
+            SampleDocument.write(handle, type: type, into: &out)
+            return .some(out.bytes)
+        }
+        guard let found else { throw .datasetNotFound(dataset) }
+        return found
     }
 
     /// Decodes a `samples` row selected with `*` (columns in the table's order, see

@@ -120,7 +120,7 @@ enum StoredLabels {
         "[" + labels.map { label in
             var s = label.name
             if let box = label.box { s += " \(box)" }
-            if let score = label.score { s += " " + String(format: "%.3f", score) }
+            if let score = label.score { s += " " + FixedDecimal.text(score, places: 3) }
             return s
         }.joined(separator: ", ") + "]"
     }
@@ -139,7 +139,158 @@ enum StoredLabels {
     static func hardText(reasons: [Int], coefficient: Double?) -> String {
         guard !reasons.isEmpty else { return "not hard" }
         return "hard [" + reasons.map(String.init).joined(separator: ",") + "]"
-            + (coefficient.map { " " + String(format: "%.3f", $0) } ?? "")
+            + (coefficient.map { " " + FixedDecimal.text($0, places: 3) } ?? "")
+    }
+
+    // MARK: - API form
+
+    /// Writes the stored JSON `stored` as the API's label array (see ``SampleDocument``).
+    /// The exact form ``json(_:)`` writes is transcoded byte by byte (strings are already
+    /// JSON-escaped there, so they are copied as they are); anything else is decoded first.
+    static func writeDocument(_ stored: UnsafeBufferPointer<UInt8>, type: LabelingType, into out: inout JSONBytes) {
+        let start = out.bytes.count
+        var transcoder = Transcoder(stored)
+        if transcoder.write(type: type, into: &out) { return }
+        out.truncate(to: start)
+        out.append("[")
+        for (i, label) in decode(String(decoding: stored, as: UTF8.self)).enumerated() {
+            if i > 0 { out.append(",") }
+            out.append("{\"name\":")
+            out.appendString(label.name)
+            out.append(",\"type\":")
+            out.appendInt(Int64(type.rawValue))
+            if let score = label.score {
+                out.append(",\"score\":")
+                out.appendDouble(score)
+            }
+            out.append(label.annotator.isMachine ? ",\"annotated_by\":\"auto\",\"labeler\":" : ",\"annotated_by\":\"human\",\"labeler\":")
+            out.appendString(Labeler(label.annotator).storageKey)
+            if let box = label.box {
+                out.append(",\"property\":{\"@modelarts:shape\":\"bndbox\",\"@modelarts:coordinates\":[[")
+                out.appendInt(Int64(box.x1))
+                out.append(",")
+                out.appendInt(Int64(box.y1))
+                out.append("],[")
+                out.appendInt(Int64(box.x2))
+                out.append(",")
+                out.appendInt(Int64(box.y2))
+                out.append("]]}")
+            }
+            out.append("}")
+        }
+        out.append("]")
+    }
+
+    /// Stored form → API form without decoding: `[{"name":N(,"box":[a,b,c,d])?(,"score":S)?,"by":B},…]`.
+    /// Returns false on anything else (the caller then discards what was written).
+    private struct Transcoder {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var i = 0
+
+        init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+        mutating func write(type: LabelingType, into out: inout JSONBytes) -> Bool {
+            guard take("[") else { return false }
+            out.append("[")
+            if take("]") { return i == bytes.count && close(&out) }
+            var first = true
+            while true {
+                guard take("{\"name\":"), let name = string() else { return false }
+                if !first { out.append(",") }
+                first = false
+                out.append("{\"name\":\"")
+                out.appendRaw(name)
+                out.append("\",\"type\":")
+                out.appendInt(Int64(type.rawValue))
+                var box: UnsafeBufferPointer<UInt8>?
+                if take(",\"box\":[") {
+                    let from = i
+                    while i < bytes.count, bytes[i] != UInt8(ascii: "]") { i += 1 }
+                    guard i < bytes.count else { return false }
+                    box = UnsafeBufferPointer(rebasing: bytes[from..<i])
+                    i += 1
+                }
+                if take(",\"score\":") {
+                    let from = i
+                    while i < bytes.count, bytes[i] != UInt8(ascii: ","), bytes[i] != UInt8(ascii: "}") { i += 1 }
+                    guard i > from else { return false }
+                    out.append(",\"score\":")
+                    out.appendRaw(UnsafeBufferPointer(rebasing: bytes[from..<i]))
+                }
+                guard take(",\"by\":"), let by = string(), take("}") else { return false }
+                writeAnnotator(by, into: &out)
+                if let box {
+                    // "x1,y1,x2,y2" → [[x1,y1],[x2,y2]]
+                    var commas: [Int] = []
+                    for (k, byte) in box.enumerated() where byte == UInt8(ascii: ",") { commas.append(k) }
+                    guard commas.count == 3 else { return false }
+                    out.append(",\"property\":{\"@modelarts:shape\":\"bndbox\",\"@modelarts:coordinates\":[[")
+                    out.appendRaw(UnsafeBufferPointer(rebasing: box[..<commas[1]]))
+                    out.append("],[")
+                    out.appendRaw(UnsafeBufferPointer(rebasing: box[(commas[1] + 1)...]))
+                    out.append("]]}")
+                }
+                out.append("}")
+                if take("]") { return i == bytes.count && close(&out) }
+                guard take(",") else { return false }
+            }
+        }
+
+        private func close(_ out: inout JSONBytes) -> Bool {
+            out.append("]")
+            return true
+        }
+
+        /// `annotated_by` and `labeler` from the stored annotator (see ``StoredLabels/annotator(_:)``).
+        private func writeAnnotator(_ by: UnsafeBufferPointer<UInt8>, into out: inout JSONBytes) {
+            func has(_ prefix: StaticString) -> Bool {
+                prefix.withUTF8Buffer { p in by.count >= p.count && zip(by, p).allSatisfy { $0 == $1 } }
+            }
+            // `by` is the content of a JSON string (without quotes), already escaped.
+            if has("human:") {
+                out.append(",\"annotated_by\":\"human\",\"labeler\":\"person:")
+                out.appendRaw(UnsafeBufferPointer(rebasing: by[6...]))
+            } else if has("active-learning:") {
+                out.append(",\"annotated_by\":\"auto\",\"labeler\":\"active-learning")
+            } else if has("pre-label:"), let colon = by.lastIndex(of: UInt8(ascii: ":")), colon > 9 {
+                out.append(",\"annotated_by\":\"auto\",\"labeler\":\"model:")
+                out.appendRaw(UnsafeBufferPointer(rebasing: by[10..<colon]))
+                out.append("@")
+                out.appendRaw(UnsafeBufferPointer(rebasing: by[(colon + 1)...]))
+            } else {
+                out.append(",\"annotated_by\":\"human\",\"labeler\":\"person:")
+                out.appendRaw(by)
+            }
+            out.append("\"")
+        }
+
+        private mutating func take(_ literal: StaticString) -> Bool {
+            literal.withUTF8Buffer { p in
+                guard i + p.count <= bytes.count else { return false }
+                for k in 0..<p.count where bytes[i + k] != p[k] { return false }
+                i += p.count
+                return true
+            }
+        }
+
+        /// A JSON string's content, escapes kept as they are.
+        private mutating func string() -> UnsafeBufferPointer<UInt8>? {
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return nil }
+            i += 1
+            let from = i
+            while i < bytes.count {
+                switch bytes[i] {
+                case UInt8(ascii: "\""):
+                    defer { i += 1 }
+                    return UnsafeBufferPointer(rebasing: bytes[from..<i])
+                case UInt8(ascii: "\\"):
+                    i += 2
+                default:
+                    i += 1
+                }
+            }
+            return nil
+        }
     }
 
     /// A parser for exactly the form ``json(_:)`` writes: `[{"name":…,"box":[…],"score":…,"by":…},…]`.

@@ -24,17 +24,6 @@ struct SampleLabelDTO: Codable, Sendable {
     var labeler: String?
     var property: Property?
 
-    init(_ label: SampleLabel, type: LabelingType) {
-        name = label.name
-        self.type = type.rawValue
-        score = label.score
-        annotated_by = label.annotator.isMachine ? "auto" : "human"
-        labeler = Labeler(label.annotator).storageKey
-        property = label.box.map {
-            Property(shape: "bndbox", coordinates: [[Int($0.x1), Int($0.y1)], [Int($0.x2), Int($0.y2)]])
-        }
-    }
-
     /// The label a person gives: a name, and a box from `@modelarts:coordinates`.
     func manualLabel() throws -> ManualLabel {
         guard let coordinates = property?.coordinates else { return ManualLabel(name: name) }
@@ -47,25 +36,6 @@ struct SampleLabelDTO: Codable, Sendable {
             name: name,
             box: BoundingBox(x1: Int32(values[0]), y1: Int32(values[1]), x2: Int32(values[2]), y2: Int32(values[3])))
     }
-}
-
-struct SampleMetadataDTO: Codable, Sendable {
-    var hard: Int?
-    var hard_coefficient: Double?
-    var hard_reasons: [Int]?
-    var size: [Int]?
-    enum CodingKeys: String, CodingKey {
-        case hard = "@modelarts:hard"
-        case hard_coefficient = "@modelarts:hard_coefficient"
-        case hard_reasons = "@modelarts:hard_reasons"
-        case size = "@modelarts:size"
-    }
-}
-
-struct HardDetailEntryDTO: Codable, Sendable {
-    var id: Int
-    var reason: String
-    var suggestion: String
 }
 
 /// `sample_status` values of the service.
@@ -89,58 +59,6 @@ enum SampleStatusName {
             throw APIError.badRequest("sample_state '\(text)' is not __ALL__, __NONE__ or __AUTO_ANNOTATION__")
         }
     }
-}
-
-struct SampleDTO: ResponseEncodable, Sendable {
-    var sample_id: String
-    var sample_name: String
-    var sample_type: Int
-    var sample_status: String
-    var source: String
-    var labels: [SampleLabelDTO]
-    var metadata: SampleMetadataDTO
-    var hard_details: [String: HardDetailEntryDTO]?
-    var labeler: String?
-    var last_actor: String
-    /// The log position of the last event that changed the sample.
-    var position: UInt64
-    var usage: String?
-
-    init(_ view: SampleView, type: LabelingType, sampleID: String) {
-        sample_id = sampleID
-        sample_name = view.name
-        sample_type = 0
-        sample_status = SampleStatusName.name(view.state)
-        source = view.sourcePath
-        labels = view.labels.map { SampleLabelDTO($0, type: type) }
-        metadata = SampleMetadataDTO(
-            hard: view.isHard ? 1 : 0, hard_coefficient: view.hardCoefficient,
-            hard_reasons: view.isHard ? view.hardReasons.map(\.rawValue) : nil,
-            size: [view.width, view.height, view.channels])
-        hard_details = view.isHard
-            ? Dictionary(uniqueKeysWithValues: view.hardReasons.map {
-                (String($0.rawValue), HardDetailEntryDTO(id: $0.rawValue, reason: $0.meaning, suggestion: Self.suggestion($0)))
-            }) : nil
-        labeler = view.labeler?.storageKey
-        last_actor = view.lastActor
-        position = view.lastPosition
-        usage = view.usage?.manifestName
-    }
-
-    static func suggestion(_ reason: HardReason) -> String {
-        switch reason {
-        case .noTargetIdentified: "check whether the image shows any target, then label it by hand"
-        case .lowConfidence: "check the predicted label first; add similar labeled images"
-        default: "review the sample and correct its labels if needed"
-        }
-    }
-}
-
-struct SampleListResponse: ResponseEncodable, Sendable {
-    var samples: [SampleDTO]
-    /// Pass as `cursor` for the next page (keyset paging, stable under concurrent writes).
-    var next_cursor: String?
-    var position: UInt64
 }
 
 struct NewSampleDTO: Codable, Sendable {

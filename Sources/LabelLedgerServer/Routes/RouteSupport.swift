@@ -3,6 +3,7 @@ import Hummingbird
 import Metrics
 import LabelingDomain
 import LabelingService
+import Projections
 
 /// What every route needs: the runtime, body decoding with a size limit, dataset ids
 /// scoped by project, `If-Match`, and `Idempotency-Key` replay.
@@ -26,6 +27,16 @@ struct RouteSupport: Sendable {
             throw APIError.notFound("dataset '\(Self.publicID(dataset))'")
         }
         return info
+    }
+
+    /// Answers a read from the projections (settled by the caller), with the same 404 as
+    /// ``info(_:)`` when they know no such dataset — no trip through the dataset's actor.
+    func projected<T>(_ dataset: DatasetID, _ read: (ProjectionQueries) throws -> T) throws -> T {
+        do {
+            return try read(runtime.queries)
+        } catch ProjectionError.datasetNotFound {
+            throw APIError.notFound("dataset '\(Self.publicID(dataset))'")
+        }
     }
 
     static func publicID(_ dataset: DatasetID) -> String {

@@ -120,19 +120,20 @@ struct SampleRoutes: Sendable {
 
     // MARK: - Reading
 
-    @Sendable func list(_ request: Request, context: LedgerRequestContext) async throws -> SampleListResponse {
+    @Sendable func list(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, _) = try support.datasetID(context)
         let query = request.uri.queryParameters
         return try await page(dataset, tab: try SampleStatusName.tab(query["sample_state"].map(String.init)), query: query)
     }
 
-    @Sendable func toBeConfirmed(_ request: Request, context: LedgerRequestContext) async throws -> SampleListResponse {
+    @Sendable func toBeConfirmed(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, _) = try support.datasetID(context)
         return try await page(dataset, tab: .toBeConfirmed, query: request.uri.queryParameters)
     }
 
-    private func page(_ dataset: DatasetID, tab: SampleTab, query: Parameters) async throws -> SampleListResponse {
-        let state = try await support.info(dataset)
+    /// `{"samples":[…],"next_cursor":"…","position":N}`, the samples rendered by the projection
+    /// (``ProjectionQueries/sampleDocuments(_:type:)``) and spliced in as they are.
+    private func page(_ dataset: DatasetID, tab: SampleTab, query: Parameters) async throws -> Response {
         func int(_ key: String, _ fallback: Int) throws -> Int {
             guard let raw = query[key[...]] else { return fallback }
             guard let value = Int(raw) else { throw APIError.badRequest("\(key) must be an integer") }
@@ -172,20 +173,29 @@ struct SampleRoutes: Sendable {
             guard let cursor = SampleCursor(token: String(token)) else { throw APIError.badRequest("cursor is not one this server issued") }
             sampleQuery.cursor = cursor
         }
-        try await support.runtime.settle(support.runtime.log.head)
-        let page = try support.runtime.queries.samples(sampleQuery)
-        return SampleListResponse(
-            samples: page.samples.map { SampleDTO($0, type: state.type, sampleID: $0.id.rawValue) },
-            next_cursor: page.nextCursor?.token, position: support.runtime.log.head)
+        let head = support.runtime.log.head
+        try await support.runtime.settle(head)
+        let page = try support.projected(dataset) { try $0.sampleDocuments(sampleQuery) }
+        var body = ByteBuffer()
+        body.reserveCapacity(page.json.count + 80)
+        body.writeString("{\"samples\":")
+        body.writeBytes(page.json)
+        if let next = page.nextCursor {
+            // A token is `s<digits>.<asc|desc>`: nothing to escape.
+            body.writeString(",\"next_cursor\":\"\(next.token)\"")
+        }
+        body.writeString(",\"position\":\(head)}")
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
     }
 
-    @Sendable func get(_ request: Request, context: LedgerRequestContext) async throws -> SampleDTO {
+    @Sendable func get(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, _) = try support.datasetID(context)
-        let state = try await support.info(dataset)
         let id = try context.parameters.require("sample_id")
         try await support.runtime.settle(support.runtime.log.head)
-        guard let view = try support.runtime.queries.sample(SampleID(id), in: dataset) else { throw APIError.notFound("sample '\(id)'") }
-        return SampleDTO(view, type: state.type, sampleID: id)
+        guard let document = try support.projected(dataset, { try $0.sampleDocument(SampleID(id), in: dataset) }) else {
+            throw APIError.notFound("sample '\(id)'")
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
     }
 
     struct HistoryResponse: ResponseEncodable {

@@ -54,6 +54,9 @@ struct HTTPBenchCommand: AsyncParsableCommand {
         let runs: [(String, String, String?)] = [
             ("health", base + "/health", nil),
             ("list_all", base + samplesPath + "?limit=100", nil),
+            // Pages from random keyset cursors across the whole dataset: no two requests
+            // read the same rows, so nothing stays hot in a cache but what a real client gets.
+            ("list_all_random_pages", base + samplesPath, Self.randomPagesScript(path: samplesPath, head: runtime.log.head)),
             ("list_labeled_label", base + samplesPath + "?sample_state=__ALL__&label_name=c3&limit=100", nil),
             ("list_unlabeled_hard", base + samplesPath + "?sample_state=__NONE__&hard=1&limit=100", nil),
             ("update_one_sample", base + samplesPath, Self.updateScript(samples: samples)),
@@ -102,6 +105,17 @@ struct HTTPBenchCommand: AsyncParsableCommand {
             _ = try await service.execute(.markHard(range.filter { $0 % 20 == 1 }.map { SampleID("s\($0)") }, reasonCodes: [1], coefficient: 0.5, by: "bench"), on: dataset, actor: "bench")
             start = range.upperBound
         }
+    }
+
+    /// GETs of 100-sample pages starting at random sort keys (`seq` = position << 20 | index).
+    static func randomPagesScript(path: String, head: UInt64) -> String {
+        """
+        math.randomseed(11)
+        request = function()
+          local key = math.random(2, \(head)) * 1048576 + math.random(0, 9999)
+          return wrk.format("GET", "\(path)?limit=100&cursor=s" .. string.format("%d", key) .. ".desc")
+        end
+        """
     }
 
     static func updateScript(samples: Int) -> String {
