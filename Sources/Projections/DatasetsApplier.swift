@@ -28,11 +28,18 @@ struct DatasetsApplier: EventApplier {
     private var reasonDeltas: [String: [Int: Int]] = [:]
     private var versions: [String: (version: UInt64, position: UInt64)] = [:]
     private var rows: SampleRowStore
+    private var auditRows: SampleAuditRows
 
     /// `rows` is ``SampleRowStore/Mode/direct`` for live application; a rebuild's bulk
-    /// phase buffers rows (see ``SampleRowStore``) and keeps one applier for all its batches.
+    /// phase buffers sample and audit rows (see ``SampleRowStore``, ``SampleAuditRows``)
+    /// and keeps one applier for all its batches.
     init(rows: SampleRowStore.Mode = .direct) {
         self.rows = SampleRowStore(mode: rows)
+        if case .buffered(let limit) = rows {
+            auditRows = SampleAuditRows(limit: 2 * limit)
+        } else {
+            auditRows = SampleAuditRows(limit: nil)
+        }
     }
 
     // MARK: - Events
@@ -297,20 +304,11 @@ struct DatasetsApplier: EventApplier {
         try audit(id, row.dataset, position, "hard", before, after, db)
     }
 
-    private func audit(
+    private mutating func audit(
         _ id: SampleID, _ dataset: String, _ position: UInt64, _ change: String, _ before: String, _ after: String,
         _ db: Database
     ) throws {
-        var insert = try PositionalStatement(db, """
-            INSERT OR REPLACE INTO audit_samples(sample_id, dataset, position, change, before, after) VALUES (?,?,?,?,?,?)
-            """)
-        insert.bind(id.rawValue)
-        insert.bind(dataset)
-        insert.bind(position)
-        insert.bind(change)
-        insert.bind(before)
-        insert.bind(after)
-        try insert.run(db)
+        try auditRows.add(id.rawValue, dataset, position, change, before, after, db)
     }
 
     // MARK: - Counters
@@ -379,6 +377,7 @@ struct DatasetsApplier: EventApplier {
 
     mutating func complete(_ db: Database) throws {
         try rows.flush(db)
+        try auditRows.flush(db)
     }
 
     mutating func finish(_ db: Database) throws {
