@@ -92,7 +92,7 @@ import Testing
     @Test func the_samples_a_task_skipped_are_kept_with_their_reasons() async throws {
         let fixture = try ProjectionFixture()
         var w = Workload(service: fixture.service, seed: 52)
-        try await w.create(samples: 20)
+        try await w.create(samples: 40)
         try await w.seedLabels(perLabel: 6)
         for task: TaskID in ["t1", "t2"] {
             try await w.run(.requestAutoLabeling(taskID: task, type: .autoLabel, algorithm: .fast, model: nil,
