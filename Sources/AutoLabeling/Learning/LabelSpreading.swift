@@ -25,8 +25,11 @@ public struct LabelSpreading: Sendable {
     public var maximumIterations = 100
     /// Stop when the summed absolute change of the class scores falls below it.
     public var tolerance = 1e-3
-    /// `edges[i]`: the graph neighbours of row `i` with their normalised weights `S_ij`.
-    let edges: [[(row: Int, weight: Double)]]
+    /// The graph in compressed rows: row `i`'s neighbours are `neighbour[rowStart[i]..<rowStart[i + 1]]`
+    /// with normalised weights `S_ij` in `weight` at the same indices.
+    let rowStart: [Int]
+    let neighbour: [Int]
+    let weight: [Double]
 
     /// Builds the graph.
     /// - Parameters:
@@ -67,27 +70,51 @@ public struct LabelSpreading: Sendable {
             }
         }
         let degrees = adjacency.map { Double($0.count) }
-        edges = adjacency.enumerated().map { i, neighbours in
-            neighbours.sorted().map { j in (j, 1 / (degrees[i] * degrees[j]).squareRoot()) }
+        var rowStart = [0], neighbour: [Int] = [], weight: [Double] = []
+        for (i, neighbours) in adjacency.enumerated() {
+            for j in neighbours.sorted() {
+                neighbour.append(j)
+                weight.append(1 / (degrees[i] * degrees[j]).squareRoot())
+            }
+            rowStart.append(neighbour.count)
         }
+        self.rowStart = rowStart
+        self.neighbour = neighbour
+        self.weight = weight
     }
 
     /// Spreads the seed labels over the graph.
     /// - Parameter seeds: row index and class index (in `0..<classCount`) of each seed.
     public func spread(seeds: [(row: Int, label: Int)], classCount: Int) -> Spread {
-        let n = edges.count
-        var prior = [Double](repeating: 0, count: n * classCount)
-        for seed in seeds { prior[seed.row * classCount + seed.label] = 1 }
+        let n = rowStart.count - 1, k = classCount
+        var prior = [Double](repeating: 0, count: n * k)
+        for seed in seeds { prior[seed.row * k + seed.label] = 1 }
         var scores = prior, next = prior
         for _ in 0..<maximumIterations {
             var change = 0.0
-            for i in 0..<n {
-                for c in 0..<classCount {
-                    var s = 0.0
-                    for edge in edges[i] { s += edge.weight * scores[edge.row * classCount + c] }
-                    let value = alpha * s + (1 - alpha) * prior[i * classCount + c]
-                    change += abs(value - scores[i * classCount + c])
-                    next[i * classCount + c] = value
+            rowStart.withUnsafeBufferPointer { start in
+                neighbour.withUnsafeBufferPointer { nb in
+                    weight.withUnsafeBufferPointer { w in
+                        prior.withUnsafeBufferPointer { y in
+                            scores.withUnsafeBufferPointer { f in
+                                next.withUnsafeMutableBufferPointer { out in
+                                    for i in 0..<n {
+                                        let row = i * k
+                                        for c in 0..<k { out[row + c] = 0 }
+                                        for e in start[i]..<start[i + 1] {
+                                            let j = nb[e] * k, weight = w[e]
+                                            for c in 0..<k { out[row + c] += weight * f[j + c] }
+                                        }
+                                        for c in 0..<k {
+                                            let value = alpha * out[row + c] + (1 - alpha) * y[row + c]
+                                            change += abs(value - f[row + c])
+                                            out[row + c] = value
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
             swap(&scores, &next)
