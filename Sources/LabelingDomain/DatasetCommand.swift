@@ -58,6 +58,12 @@ public enum DatasetCommand: Sendable, Equatable {
     case requestStop(TaskID, by: String, at: Instant)
     /// 4 → 5.
     case markStopped(TaskID, at: Instant)
+
+    /// Continuous mode of the dataset: queue an active-learning task after `newSamples`
+    /// samples were labeled or confirmed by people (`0` turns it off; at most
+    /// ``ContinuousAutoLabelingConfigured/maximumNewSamples``). Refused for detection datasets
+    /// (``DomainError/detectionActiveLearningUnsupported``).
+    case configureContinuousAutoLabeling(newSamples: Int, algorithm: AutoLabelAlgorithm, by: String, at: Instant)
 }
 
 /// A label as a person gives it: a name, and a box for object detection.

@@ -134,6 +134,16 @@ struct DatasetDecider {
         case .markStopped(let id, let at):
             try transition(id, to: .stopped)
             return Decision(events: [.taskStopped(TaskStopped(taskID: id, at: at))])
+        case .configureContinuousAutoLabeling(let newSamples, let algorithm, let by, let at):
+            try DatasetRules.actor(by)
+            guard (0...ContinuousAutoLabelingConfigured.maximumNewSamples).contains(newSamples) else {
+                throw .invalidContinuousThreshold(newSamples)
+            }
+            if newSamples > 0, state.type == .objectDetection { throw .detectionActiveLearningUnsupported }
+            return Decision(events: [
+                .continuousAutoLabelingConfigured(ContinuousAutoLabelingConfigured(
+                    newSamples: newSamples, algorithm: algorithm, by: by, at: at))
+            ])
         }
     }
 

@@ -126,6 +126,7 @@ public enum DatasetSnapshotCodec {
         snapshot.hardMarks = hardMarks
         snapshot.tasks = state.tasks.keys.sorted().map { state.tasks[$0]!.snapshot }
         snapshot.activeTaskID = state.activeTaskID?.rawValue ?? ""
+        if let setting = state.continuousAutoLabeling { snapshot.continuousAutoLabeling = setting.proto }
         return snapshot.deterministicBytes()
     }
 
@@ -239,6 +240,9 @@ public enum DatasetSnapshotCodec {
             state.tasks[task.id] = task
         }
         state.activeTaskID = snapshot.activeTaskID.isEmpty ? nil : TaskID(snapshot.activeTaskID)
+        if snapshot.hasContinuousAutoLabeling {
+            state.continuousAutoLabeling = try ContinuousAutoLabelingConfigured(snapshot.continuousAutoLabeling)
+        }
         if let active = state.activeTaskID, state.tasks[active] == nil {
             throw .malformedSnapshot("active task '\(active)' is not among the tasks")
         }

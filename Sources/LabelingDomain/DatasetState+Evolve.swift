@@ -157,6 +157,9 @@ public func evolve(_ state: inout DatasetState, _ event: DomainEvent) {
     case .taskStopped(let e):
         state.endTask(e.taskID, status: .stopped, at: e.at)
 
+    case .continuousAutoLabelingConfigured(let e):
+        state.continuousAutoLabeling = e
+
     case .modelRegistered:
         // Belongs to the model registry stream.
         break

@@ -81,6 +81,8 @@ public struct DatasetState: Sendable, Equatable {
     public internal(set) var tasks: [TaskID: TaskRecord] = [:]
     /// The one task that is queued, initializing, running or stopping.
     public internal(set) var activeTaskID: TaskID?
+    /// The dataset's last continuous-mode setting (nil: never configured; `newSamples == 0`: off).
+    public internal(set) var continuousAutoLabeling: ContinuousAutoLabelingConfigured?
 
     /// The stream version of the last applied event; set by the caller after
     /// each `evolve` (0: no event).

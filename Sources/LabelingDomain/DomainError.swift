@@ -53,6 +53,7 @@
 /// | LabelLedger.1043 | invalidLabelSet | 422 |
 /// | LabelLedger.1044 | invalidActor | 400 |
 /// | LabelLedger.1045 | invalidIdentifier | 400 |
+/// | LabelLedger.1048 | invalidContinuousThreshold | 400 |
 /// | ModelArts.4386 | autoLabelTaskInProgress | 409 |
 /// | ModelArts.4387 | preLabelTaskInProgress | 409 |
 /// | ModelArts.4399 | modelTypeMismatch | 400 |
@@ -113,6 +114,8 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     case sampleNotUnlabeled(sample: SampleID, state: SampleState)
     case sampleAlreadyAutoLabeledByTask(sample: SampleID, task: TaskID)
     case invalidTargetAccuracy(Double)
+    /// A continuous-mode threshold outside 0…``ContinuousAutoLabelingConfigured/maximumNewSamples``.
+    case invalidContinuousThreshold(Int)
     case invalidProgress(processed: UInt64, total: UInt64, percent: Double)
     case autoLabelTaskInProgress(TaskID)
     case preLabelTaskInProgress(TaskID)
@@ -187,6 +190,7 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidLabelSet: "LabelLedger.1043"
         case .invalidActor: "LabelLedger.1044"
         case .invalidIdentifier: "LabelLedger.1045"
+        case .invalidContinuousThreshold: "LabelLedger.1048"
         case .autoLabelTaskInProgress: "ModelArts.4386"
         case .preLabelTaskInProgress: "ModelArts.4387"
         case .modelTypeMismatch: "ModelArts.4399"
@@ -217,7 +221,7 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
             .invalidHardCoefficient, .invalidHardReason, .missingHardReason, .invalidTargetAccuracy,
             .invalidProgress, .modelTypeMismatch, .tooFewLabelsForActiveLearning, .labelHasTooFewSamples,
             .noUnlabeledSample, .detectionActiveLearningUnsupported, .invalidModel, .invalidActor,
-            .invalidIdentifier:
+            .invalidIdentifier, .invalidContinuousThreshold:
             400
         }
     }
@@ -321,6 +325,8 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
             "invalid model: \(reason)"
         case .invalidActor(let actor):
             "actor '\(actor)' must be a non-empty name"
+        case .invalidContinuousThreshold(let value):
+            "continuous auto labeling needs 0 (off) to \(ContinuousAutoLabelingConfigured.maximumNewSamples) new samples, got \(value)"
         case .invalidIdentifier(let kind, let value):
             "\(kind) id '\(value)' must be 1–128 characters without spaces or control characters"
         case .unknownEventType(let type):

@@ -201,6 +201,8 @@ extension DomainEvent {
             p.taskID = e.taskID.rawValue
             p.atMicros = e.at.micros
             return p
+        case .continuousAutoLabelingConfigured(let e):
+            return e.proto
         case .modelRegistered(let e):
             var p = Labelledger_Domain_ModelRegistered()
             p.model = e.model.proto
@@ -223,6 +225,12 @@ extension TaskSucceeded {
         p.hardExamples = counts.hardExamples
         p.flattenedRgbaImages = counts.flattenedRGBAImages
         p.atMicros = at.micros
+        p.skippedSamples = counts.skippedSamples.map { skipped in
+            var item = Labelledger_Domain_SkippedSampleProto()
+            item.sampleID = skipped.sampleID.rawValue
+            item.reason = skipped.reason
+            return item
+        }
         return p
     }
 
@@ -231,7 +239,25 @@ extension TaskSucceeded {
             taskID: TaskID(p.taskID),
             counts: TaskResultCounts(
                 totalSamples: p.totalSamples, autoLabeledSamples: p.autoLabeledSamples,
-                hardExamples: p.hardExamples, flattenedRGBAImages: p.flattenedRgbaImages),
+                hardExamples: p.hardExamples, flattenedRGBAImages: p.flattenedRgbaImages,
+                skippedSamples: p.skippedSamples.map { SkippedSample(sampleID: SampleID($0.sampleID), reason: $0.reason) }),
+            at: Instant(micros: p.atMicros))
+    }
+}
+
+extension ContinuousAutoLabelingConfigured {
+    var proto: Labelledger_Domain_ContinuousAutoLabelingConfigured {
+        var p = Labelledger_Domain_ContinuousAutoLabelingConfigured()
+        p.newSamples = UInt32(clamping: newSamples)
+        p.algorithm = algorithm.proto
+        p.by = by
+        p.atMicros = at.micros
+        return p
+    }
+
+    init(_ p: Labelledger_Domain_ContinuousAutoLabelingConfigured) throws(DomainError) {
+        self.init(
+            newSamples: Int(p.newSamples), algorithm: try .from(p.algorithm, field: "algorithm"), by: p.by,
             at: Instant(micros: p.atMicros))
     }
 }
@@ -388,6 +414,9 @@ extension DomainEvent {
         case "TaskStopped":
             let p = try message(Labelledger_Domain_TaskStopped.self, payload)
             return .taskStopped(TaskStopped(taskID: TaskID(p.taskID), at: Instant(micros: p.atMicros)))
+        case "ContinuousAutoLabelingConfigured":
+            return .continuousAutoLabelingConfigured(try ContinuousAutoLabelingConfigured(
+                try message(Labelledger_Domain_ContinuousAutoLabelingConfigured.self, payload)))
         case "ModelRegistered":
             let p = try message(Labelledger_Domain_ModelRegistered.self, payload)
             return .modelRegistered(ModelRegistered(

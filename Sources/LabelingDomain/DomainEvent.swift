@@ -37,6 +37,7 @@ public enum DomainEvent: Sendable, Equatable {
     case taskFailed(TaskFailed)
     case taskStopRequested(TaskStopRequested)
     case taskStopped(TaskStopped)
+    case continuousAutoLabelingConfigured(ContinuousAutoLabelingConfigured)
 
     // MARK: - Model registry
     case modelRegistered(ModelRegistered)
@@ -67,6 +68,7 @@ public enum DomainEvent: Sendable, Equatable {
         case .taskFailed: "TaskFailed"
         case .taskStopRequested: "TaskStopRequested"
         case .taskStopped: "TaskStopped"
+        case .continuousAutoLabelingConfigured: "ContinuousAutoLabelingConfigured"
         case .modelRegistered: "ModelRegistered"
         }
     }
@@ -79,7 +81,7 @@ public enum DomainEvent: Sendable, Equatable {
         "AutoLabelTaskQueued": 2, "TaskStarted": 1, "TaskRunning": 1, "TaskProgressed": 1,
         "TaskTrainingFinished": 1, "SamplesAutoLabeled": 1, "HardExamplesDetected": 1,
         "TaskSucceeded": 1, "TaskFailed": 1, "TaskStopRequested": 1, "TaskStopped": 1,
-        "ModelRegistered": 1,
+        "ModelRegistered": 1, "ContinuousAutoLabelingConfigured": 1,
     ]
 
     /// The schema version this build writes for the event's type.

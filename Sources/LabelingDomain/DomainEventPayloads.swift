@@ -382,18 +382,61 @@ public struct HardExamplesDetected: Sendable, Equatable {
 }
 
 /// The counts a finished task reports (the service's `result`).
+///
+/// Invariant: ``skippedSampleCount`` is the number of ``skippedSamples``; skipped samples are
+/// part of ``totalSamples`` and never auto-labeled by the task. Events written before skipped
+/// samples were recorded read back with none.
 public struct TaskResultCounts: Sendable, Equatable {
     public var totalSamples: UInt64
     public var autoLabeledSamples: UInt64
     public var hardExamples: UInt64
     /// RGBA images flattened onto white instead of failing the task.
     public var flattenedRGBAImages: UInt64
+    /// Samples the task could not use (an unreadable or missing image), each with its reason.
+    public var skippedSamples: [SkippedSample]
 
-    public init(totalSamples: UInt64, autoLabeledSamples: UInt64, hardExamples: UInt64, flattenedRGBAImages: UInt64) {
+    public var skippedSampleCount: UInt64 { UInt64(skippedSamples.count) }
+
+    public init(
+        totalSamples: UInt64, autoLabeledSamples: UInt64, hardExamples: UInt64, flattenedRGBAImages: UInt64,
+        skippedSamples: [SkippedSample] = []
+    ) {
         self.totalSamples = totalSamples
         self.autoLabeledSamples = autoLabeledSamples
         self.hardExamples = hardExamples
         self.flattenedRGBAImages = flattenedRGBAImages
+        self.skippedSamples = skippedSamples
+    }
+}
+
+/// A dataset's continuous mode was set: after ``newSamples`` samples were labeled or
+/// confirmed by people since the last such task, the reactor queues an active-learning
+/// task with ``algorithm``. `newSamples == 0` turns it off.
+public struct ContinuousAutoLabelingConfigured: Sendable, Equatable {
+    /// The largest threshold a dataset may set.
+    public static let maximumNewSamples = 1_000_000
+
+    public var newSamples: Int
+    public var algorithm: AutoLabelAlgorithm
+    public var by: String
+    public var at: Instant
+
+    public init(newSamples: Int, algorithm: AutoLabelAlgorithm, by: String, at: Instant) {
+        self.newSamples = newSamples
+        self.algorithm = algorithm
+        self.by = by
+        self.at = at
+    }
+}
+
+/// A sample a task skipped, and why (e.g. the image decoder's message).
+public struct SkippedSample: Sendable, Equatable {
+    public var sampleID: SampleID
+    public var reason: String
+
+    public init(sampleID: SampleID, reason: String) {
+        self.sampleID = sampleID
+        self.reason = reason
     }
 }
 

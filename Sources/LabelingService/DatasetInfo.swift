@@ -14,6 +14,8 @@ public struct DatasetInfo: Sendable, Equatable {
     /// The stream version (the `If-Match` value).
     public var version: UInt64
     public var summary: DatasetSummary
+    /// The dataset's continuous-mode setting (nil: never configured; `newSamples == 0`: off).
+    public var continuousAutoLabeling: ContinuousAutoLabelingConfigured?
 
     public init(_ state: DatasetState) {
         id = state.id
@@ -23,5 +25,6 @@ public struct DatasetInfo: Sendable, Equatable {
         labels = state.labels
         version = state.version
         summary = DatasetSummary(state)
+        continuousAutoLabeling = state.continuousAutoLabeling
     }
 }

@@ -53,6 +53,10 @@ enum AuditSummary {
             "stop of task \(e.taskID) requested by \(e.by)"
         case .taskStopped(let e):
             "task \(e.taskID) stopped"
+        case .continuousAutoLabelingConfigured(let e):
+            e.newSamples == 0
+                ? "continuous auto labeling off"
+                : "continuous auto labeling after \(count(e.newSamples, "new sample")) (\(e.algorithm == .fast ? "fast" : "accurate"))"
         case .modelRegistered(let e):
             "registered model \(e.model.name)@\(e.model.version) (\(e.type))"
         }

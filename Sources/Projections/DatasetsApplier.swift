@@ -225,7 +225,8 @@ struct DatasetsApplier: EventApplier {
             }
 
         case .autoLabelTaskQueued, .taskStarted, .taskRunning, .taskProgressed, .taskTrainingFinished,
-            .taskSucceeded, .taskFailed, .taskStopRequested, .taskStopped, .modelRegistered:
+            .taskSucceeded, .taskFailed, .taskStopRequested, .taskStopped, .modelRegistered,
+            .continuousAutoLabelingConfigured:
             break
         }
         return touched

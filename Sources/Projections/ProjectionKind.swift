@@ -17,7 +17,7 @@ public enum ProjectionKind: String, Sendable, CaseIterable, Hashable, CustomStri
     public var codeVersion: Int {
         switch self {
         case .datasets: 2  // 2: index samples_by_state_hard
-        case .tasks: 1
+        case .tasks: 2  // 2: result_skipped, result_skipped_samples
         }
     }
 

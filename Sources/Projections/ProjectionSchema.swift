@@ -109,7 +109,8 @@ enum ProjectionSchema {
             metrics TEXT NOT NULL DEFAULT '{}', failure_code TEXT, failure_message TEXT,
             auto_labeled_samples INTEGER NOT NULL DEFAULT 0, hard_examples INTEGER NOT NULL DEFAULT 0,
             result_total INTEGER, result_auto_labeled INTEGER, result_hard_examples INTEGER,
-            result_flattened_rgba INTEGER, stop_requested_by TEXT, queued_position INTEGER NOT NULL,
+            result_flattened_rgba INTEGER, result_skipped INTEGER, result_skipped_samples TEXT,
+            stop_requested_by TEXT, queued_position INTEGER NOT NULL,
             last_position INTEGER NOT NULL, PRIMARY KEY(dataset, task_id)) WITHOUT ROWID
         """,
         """

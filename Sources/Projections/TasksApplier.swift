@@ -5,7 +5,8 @@ import LabelingDomain
 import LabelingService
 
 /// The `tasks` projection: one `autolabel_tasks` row per auto-labeling task with its
-/// status, progress, metrics, counts and result, and one `task_events` row per task
+/// status, progress, metrics, counts and result (with the samples it skipped and why:
+/// `result_skipped`, `result_skipped_samples` as JSON), and one `task_events` row per task
 /// event (the task's history). Mirrors `evolve`: events naming an unknown task change
 /// nothing.
 ///
@@ -86,14 +87,19 @@ struct TasksApplier: EventApplier {
                 .joined(separator: " ")
         case .taskSucceeded(let e):
             at = e.at
+            // Skipped samples as a JSON array of {"sample_id", "reason"}, in the event's order.
+            let skipped = e.counts.skippedSamples.map { ["sample_id": $0.sampleID.rawValue, "reason": $0.reason] }
+            let skippedJSON = String(decoding: try JSONSerialization.data(withJSONObject: skipped, options: [.sortedKeys]), as: UTF8.self)
             try update(dataset, task, """
                 status = ?, ended_at = ?, progress = 100, result_total = ?, result_auto_labeled = ?,
-                result_hard_examples = ?, result_flattened_rgba = ?
+                result_hard_examples = ?, result_flattened_rgba = ?, result_skipped = ?, result_skipped_samples = ?
                 """, [
                     TaskStatus.succeeded.rawValue, e.at.microsecondsSince1970, Int64(e.counts.totalSamples),
                     Int64(e.counts.autoLabeledSamples), Int64(e.counts.hardExamples), Int64(e.counts.flattenedRGBAImages),
+                    Int64(e.counts.skippedSampleCount), skippedJSON,
                 ], db)
             detail = "\(e.counts.autoLabeledSamples)/\(e.counts.totalSamples) auto-labeled, \(e.counts.hardExamples) hard"
+                + (e.counts.skippedSamples.isEmpty ? "" : ", \(e.counts.skippedSampleCount) skipped")
         case .taskFailed(let e):
             at = e.at
             try update(dataset, task, "status = ?, ended_at = ?, failure_code = ?, failure_message = ?",

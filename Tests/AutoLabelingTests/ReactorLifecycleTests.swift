@@ -29,6 +29,8 @@ struct ReactorLifecycleTests {
         #expect(counts.autoLabeledSamples == 25)  // 24 digits + the RGBA image; the corrupt one is skipped
         #expect(counts.totalSamples == 26)
         #expect(task.metrics["skipped_unreadable_images"] == 1)
+        #expect(counts.skippedSamples.map(\.sampleID) == ["ds-broken.jpg"])
+        #expect(counts.skippedSampleCount == 1 && counts.skippedSamples.first?.reason.isEmpty == false)
         #expect(task.metrics["temperature"] != nil && task.metrics["margin_threshold"] != nil)
         let broken = try #require(state.samples["ds-broken.jpg"])
         #expect(broken.state == .unlabeled && broken.hardMark?.reasons == [.predictedAbnormal])

@@ -57,4 +57,38 @@ import Testing
             #expect(mismatch.errorCode == "ModelArts.4399")
         }
     }
+
+    @Test func continuous_mode_is_a_per_dataset_setting_reviewers_put_and_anyone_reads() async throws {
+        let fixture = try await ServerFixture.make()
+        defer { Task { await fixture.cleanup() } }
+        try await fixture.test { client in
+            let dataset = try await client.createDataset(labels: ["cat", "dog"])
+            let path = dataset + "/auto-annotations/continuous"
+            let initial = try await client.call(.get, path, token: fixture.labeler)
+            #expect(initial.status == .ok)
+            #expect(initial.json["enabled"] as? Bool == false)
+            #expect(initial.json["new_sample_threshold"] as? Int == 0)
+            let denied = try await client.call(.put, path, token: fixture.labeler, json: ["new_sample_threshold": 20])
+            #expect(denied.status == .forbidden)
+            let set = try await client.call(.put, path, token: fixture.reviewer, json: ["new_sample_threshold": 20, "algorithm_type": "fast"])
+            #expect(set.status == .ok)
+            #expect(set.json["enabled"] as? Bool == true)
+            #expect(set.json["new_sample_threshold"] as? Int == 20)
+            #expect(set.json["algorithm_type"] as? String == "fast")
+            let read = try await client.call(.get, path, token: fixture.labeler)
+            #expect(read.json["new_sample_threshold"] as? Int == 20)
+            #expect(read.json["configured_by"] as? String != nil)
+            let negative = try await client.call(.put, path, token: fixture.reviewer, json: ["new_sample_threshold": -3])
+            #expect(negative.status == .badRequest)
+            #expect(negative.errorCode == "LabelLedger.1048")
+            let badAlgorithm = try await client.call(.put, path, token: fixture.reviewer, json: ["new_sample_threshold": 3, "algorithm_type": "magic"])
+            #expect(badAlgorithm.status == .badRequest)
+            let off = try await client.call(.put, path, token: fixture.reviewer, json: ["new_sample_threshold": 0])
+            #expect(off.json["enabled"] as? Bool == false)
+            let detection = try await client.createDataset(type: 1, labels: ["car", "bus"])
+            let boxes = try await client.call(.put, detection + "/auto-annotations/continuous", token: fixture.reviewer, json: ["new_sample_threshold": 5])
+            #expect(boxes.errorCode == "ModelArts.4408")
+            #expect(try await client.call(.get, dataset.replacingOccurrences(of: "datasets/", with: "datasets/x") + "/auto-annotations/continuous", token: fixture.labeler).status == .notFound)
+        }
+    }
 }

@@ -26,10 +26,11 @@ let everyEvent: [DomainEvent] = {
         .taskTrainingFinished(TaskTrainingFinished(taskID: "t1", metrics: ["accuracy": 0.93, "loss": 0.21, "temperature": 1.7], at: at(5))),
         .samplesAutoLabeled(SamplesAutoLabeled(taskID: "t1", model: nil, samples: [AutoLabeledSample(sampleID: "s2", labels: [machine])])),
         .hardExamplesDetected(HardExamplesDetected(taskID: "t1", samples: [HardExampleFinding(sampleID: "s2", reasons: [.noTargetIdentified], coefficient: 1)])),
-        .taskSucceeded(TaskSucceeded(taskID: "t1", counts: TaskResultCounts(totalSamples: 10, autoLabeledSamples: 8, hardExamples: 2, flattenedRGBAImages: 1), at: at(6))),
+        .taskSucceeded(TaskSucceeded(taskID: "t1", counts: TaskResultCounts(totalSamples: 10, autoLabeledSamples: 8, hardExamples: 2, flattenedRGBAImages: 1, skippedSamples: [SkippedSample(sampleID: "s3", reason: "not a PNG or JPEG file")]), at: at(6))),
         .taskFailed(TaskFailed(taskID: "t1", code: "E42", message: "no GPU", at: at(7))),
         .taskStopRequested(TaskStopRequested(taskID: "t1", by: "ana", at: at(8))),
         .taskStopped(TaskStopped(taskID: "t1", at: at(9))),
+        .continuousAutoLabelingConfigured(ContinuousAutoLabelingConfigured(newSamples: 25, algorithm: .accurate, by: "ana", at: at(11))),
         .modelRegistered(ModelRegistered(model: ModelRef(name: "yolo", version: "8"), type: .objectDetection, commandLine: ["/opt/yolo", "--fast"], timeoutSeconds: 600, by: "ops", at: at(10))),
     ]
 }()

@@ -88,4 +88,38 @@ import Testing
         #expect(throws: ProjectionError.self) { try fixture.queries.tasks(of: "ds", limit: 0) }
         await fixture.cleanup()
     }
+
+    @Test func the_samples_a_task_skipped_are_kept_with_their_reasons() async throws {
+        let fixture = try ProjectionFixture()
+        var w = Workload(service: fixture.service, seed: 52)
+        try await w.create(samples: 40)
+        try await w.seedLabels(perLabel: 6)
+        for task: TaskID in ["t1", "t2"] {
+            try await w.run(.requestAutoLabeling(taskID: task, type: .autoLabel, algorithm: .fast, model: nil,
+                targetAccuracy: nil, by: "ana", at: w.now()), actor: "ana")
+            try await w.run(.startTask(task, at: w.now()), actor: "auto-labeling")
+            try await w.run(.runTask(task, at: w.now()), actor: "auto-labeling")
+            let skipped = task == "t1"
+                ? [SkippedSample(sampleID: "broken-1", reason: "not a PNG or JPEG file"),
+                   SkippedSample(sampleID: "broken-2", reason: "no source path recorded")]
+                : []
+            try await w.run(.succeedTask(task, counts: TaskResultCounts(
+                totalSamples: 8, autoLabeledSamples: 6, hardExamples: 0, flattenedRGBAImages: 0, skippedSamples: skipped),
+                at: w.now()), actor: "auto-labeling")
+        }
+        try await w.run(.requestAutoLabeling(taskID: "t3", type: .autoLabel, algorithm: .fast, model: nil,
+            targetAccuracy: nil, by: "ana", at: w.now()), actor: "ana")
+        try await fixture.projector.catchUp()
+        let skipped = try fixture.queries.skippedSamples(of: "ds", tasks: ["t1", "t2", "t3", "unknown"])
+        #expect(skipped["t1"] == [
+            SkippedSample(sampleID: "broken-1", reason: "not a PNG or JPEG file"),
+            SkippedSample(sampleID: "broken-2", reason: "no source path recorded"),
+        ])
+        #expect(skipped["t2"] == [])
+        #expect(skipped["t3"] == nil, "a task that has not succeeded has no result yet")
+        #expect(skipped["unknown"] == nil)
+        let history = try #require(try fixture.queries.task("t1", of: "ds")).events.last
+        #expect(history?.detail.hasSuffix("2 skipped") == true)
+        await fixture.cleanup()
+    }
 }

@@ -7,7 +7,7 @@ import LabelingDomain
 /// |---|---|
 /// | 0 | detection result with no box |
 /// | 1 | top-2 margin below the threshold chosen on held-out data (low confidence / small margin) |
-/// | 2 | the k-nearest-neighbours vote (an independent predictor) disagrees |
+/// | 2 | a second predictor disagrees: the k-nearest-neighbours vote or label spreading over the feature graph |
 /// | 3 | farther from the predicted class's centroid than the class's own training samples (quantile) |
 /// | 5 | image area far outside the training images' range |
 /// | 6 | aspect ratio far outside the training images' range |
@@ -46,16 +46,22 @@ public struct HardExampleDetector: Sendable {
     /// What is known about one prediction.
     public struct Candidate: Sendable, Equatable {
         public var prediction: ClassPrediction
-        /// The second predictor's class (nil: no opinion).
+        /// The k-nearest-neighbours vote's class (nil: no opinion).
         public var neighbourClass: Int?
+        /// The label-spreading predictor's class (nil: no opinion).
+        public var spreadingClass: Int?
         /// Distance to the predicted class's centroid divided by that class's threshold (>1: far).
         public var relativeDistance: Double?
         public var width: Int
         public var height: Int
 
-        public init(prediction: ClassPrediction, neighbourClass: Int?, relativeDistance: Double?, width: Int, height: Int) {
+        public init(
+            prediction: ClassPrediction, neighbourClass: Int?, spreadingClass: Int? = nil, relativeDistance: Double?,
+            width: Int, height: Int
+        ) {
             self.prediction = prediction
             self.neighbourClass = neighbourClass
+            self.spreadingClass = spreadingClass
             self.relativeDistance = relativeDistance
             self.width = width
             self.height = height
@@ -97,7 +103,8 @@ public struct HardExampleDetector: Sendable {
     /// Reasons other than the margin rule.
     func structuralReasons(_ c: Candidate) -> [HardReason] {
         var reasons: [HardReason] = []
-        if let n = c.neighbourClass, n != c.prediction.topClass { reasons.append(.clusteringDisagrees) }
+        let disagreeing = [c.neighbourClass, c.spreadingClass].contains { $0 != nil && $0 != c.prediction.topClass }
+        if disagreeing { reasons.append(.clusteringDisagrees) }
         if let d = c.relativeDistance, d > 1 { reasons.append(.farFromSameClassTrainingData) }
         let area = Double(c.width * c.height), aspect = Double(c.width) / Double(max(c.height, 1))
         if area < areaRange.lowerBound / configuration.areaTolerance || area > areaRange.upperBound * configuration.areaTolerance {

@@ -4,6 +4,12 @@ import LabelingDomain
 /// predict every unlabeled sample, and let ``HardExampleDetector`` flag the unreliable
 /// predictions with thresholds calibrated on the held-out labeled samples.
 ///
+/// Two second opinions feed hard-example reason 2: a k-nearest-neighbours vote among the
+/// labeled and pseudo-labeled rows, and ``LabelSpreading`` from the labeled rows alone over a
+/// graph of all rows (it never sees a pseudo-label, so the classifier's self-training
+/// mistakes do not become its own). For the held-out labeled rows both are computed without
+/// the row's own label (leave-one-out vote; spreading from the other folds' labels only).
+///
 /// Pure computation: no files, no log. The reactor feeds it decoded images; tests and
 /// the evaluation feed it directly.
 ///
@@ -14,16 +20,25 @@ import LabelingDomain
 /// ```
 public struct ActiveLearningPipeline: Sendable {
     public var classifier: BuiltInClassifier
+    /// `k` of the nearest-neighbours vote.
     public var neighbours: Int
+    /// `k` and `alpha` of the label-spreading graph.
+    public var spreadingNeighbours: Int
+    public var spreadingAlpha: Double
 
-    public init(seed: UInt64 = 0x5EED, neighbours: Int = 5) {
-        classifier = BuiltInClassifier(configuration: .init(seed: seed))
-        self.neighbours = neighbours
+    public init(seed: UInt64 = 0x5EED, neighbours: Int = 5, spreadingNeighbours: Int = 10, spreadingAlpha: Double = 0.9) {
+        self.init(
+            classifier: BuiltInClassifier(configuration: .init(seed: seed)), neighbours: neighbours,
+            spreadingNeighbours: spreadingNeighbours, spreadingAlpha: spreadingAlpha)
     }
 
-    public init(classifier: BuiltInClassifier, neighbours: Int = 5) {
+    public init(
+        classifier: BuiltInClassifier, neighbours: Int = 5, spreadingNeighbours: Int = 10, spreadingAlpha: Double = 0.9
+    ) {
         self.classifier = classifier
         self.neighbours = neighbours
+        self.spreadingNeighbours = spreadingNeighbours
+        self.spreadingAlpha = spreadingAlpha
     }
 
     /// The result: one prediction per unlabeled sample (same order) and the hard ones.
@@ -58,6 +73,18 @@ public struct ActiveLearningPipeline: Sendable {
             rows: labeledRows + trained.pseudoLabeled.map { unlabeledRows[$0] },
             labels: labels + pseudoClasses,
             quantile: 0.99)
+        // Label spreading: from all labeled rows for the unlabeled ones, and per fold (from the
+        // other folds' labels) for the held-out ones.
+        let graph = try LabelSpreading(
+            rows: labeledRows + unlabeledRows, neighbours: spreadingNeighbours, alpha: spreadingAlpha, shouldStop: shouldStop)
+        let spread = graph.spread(seeds: labels.enumerated().map { ($0.offset, $0.element) }, classCount: classCount)
+        var heldOutSpreadingClass: [Int: Int] = [:]
+        for f in Set(trained.folds).sorted() {
+            let seeds = labels.indices.filter { trained.folds[$0] != f }.map { (row: $0, label: labels[$0]) }
+            guard !seeds.isEmpty else { continue }
+            let foldSpread = graph.spread(seeds: seeds, classCount: classCount)
+            for i in labels.indices where trained.folds[i] == f { heldOutSpreadingClass[i] = foldSpread.topClass(of: i) }
+        }
         var detector = HardExampleDetector(
             configuration: .init(targetAccuracy: targetAccuracy), trainingSizes: labeled.map { ($0.width, $0.height) })
         detector.calibrate(heldOut: trained.heldOut.map { held in
@@ -65,6 +92,7 @@ public struct ActiveLearningPipeline: Sendable {
             return (
                 HardExampleDetector.Candidate(
                     prediction: held.prediction, neighbourClass: knn.vote(labeledRows[i], excluding: i),
+                    spreadingClass: heldOutSpreadingClass[i],
                     relativeDistance: distances.relativeDistance(labeledRows[i], to: held.prediction.topClass),
                     width: labeled[i].width, height: labeled[i].height),
                 held.trueClass
@@ -79,11 +107,16 @@ public struct ActiveLearningPipeline: Sendable {
             predictions.append(prediction)
             let candidate = HardExampleDetector.Candidate(
                 prediction: prediction, neighbourClass: knn.vote(row, excluding: referenceIndex[i]),
+                spreadingClass: spread.topClass(of: labeledRows.count + i),
                 relativeDistance: distances.relativeDistance(row, to: prediction.topClass),
                 width: unlabeled[i].width, height: unlabeled[i].height)
             if let finding = detector.assess(candidate) { findings[i] = finding }
         }
         var metrics = trained.metrics
+        let spreadingAgreement = unlabeledRows.indices.filter {
+            spread.topClass(of: labeledRows.count + $0) == predictions[$0].topClass
+        }.count
+        metrics["spreading_agreement"] = unlabeledRows.isEmpty ? 1 : Double(spreadingAgreement) / Double(unlabeledRows.count)
         metrics["margin_threshold"] = detector.calibration.marginThreshold
         metrics["held_out_non_hard_accuracy"] = detector.calibration.heldOutAcceptedAccuracy
         metrics["held_out_non_hard_lower_bound"] = detector.calibration.lowerBound

@@ -142,7 +142,7 @@ public struct BuiltInClassifier: Sendable {
             "held_out_samples": Double(heldOut.count),
         ]
         return TrainedClassifier(
-            model: model, temperature: temperature, heldOut: heldOut, pseudoLabeled: pseudo.map(\.row),
+            model: model, temperature: temperature, heldOut: heldOut, folds: fold, pseudoLabeled: pseudo.map(\.row),
             metrics: metrics)
     }
 }
@@ -177,6 +177,8 @@ public struct TrainedClassifier: Sendable {
     public var model: LogisticRegression
     public var temperature: Float
     public var heldOut: [HeldOutPrediction]
+    /// The cross-validation fold of each labeled row (its held-out prediction came from a model that never saw it).
+    public var folds: [Int]
     /// Indices into the unlabeled rows used as pseudo-labels (accurate mode).
     public var pseudoLabeled: [Int]
     /// Training metrics, recorded in the task's `TaskTrainingFinished` event.

@@ -37,7 +37,8 @@ public actor AutoLabelingReactor {
         /// Seed of the built-in classifier.
         public var seed: UInt64
 
-        /// Continuous mode: queue an active-learning task by itself (nil: off).
+        /// Continuous mode for datasets that never configured their own (nil: off). A
+        /// dataset's `ContinuousAutoLabelingConfigured` setting (from the log) always wins.
         public var continuous: ContinuousMode?
 
         public init(
@@ -57,7 +58,12 @@ public actor AutoLabelingReactor {
     /// `continuous-<position of the triggering event>`, so re-reading the log after a crash
     /// never queues it twice). A refused request (a task is active, preconditions unmet) is
     /// retried on the next labeled sample. Counts start from zero when the reactor starts.
-    public struct ContinuousMode: Sendable {
+    ///
+    /// Per dataset, the mode is the dataset's own setting (the command
+    /// `configureContinuousAutoLabeling`, carried by the log and read from the dataset's
+    /// state when a labeling event arrives); this reactor-wide value only applies to
+    /// datasets that never configured one.
+    public struct ContinuousMode: Sendable, Equatable {
         /// Datasets in continuous mode; nil: all.
         public var datasets: Set<DatasetID>?
         public var newLabels: Int
@@ -159,16 +165,32 @@ public actor AutoLabelingReactor {
         }
     }
 
+    /// The continuous mode of `dataset`: its own setting when it has one, else the reactor's.
+    private func continuousMode(of dataset: DatasetID) async -> ContinuousMode? {
+        if let setting = try? await service.info(of: dataset)?.continuousAutoLabeling {
+            return setting.newSamples > 0
+                ? ContinuousMode(datasets: [dataset], newLabels: setting.newSamples, algorithm: setting.algorithm) : nil
+        }
+        guard let mode = configuration.continuous, mode.datasets?.contains(dataset) ?? true else { return nil }
+        return mode
+    }
+
     private func countNewLabels(_ event: RecordedEvent) async {
-        guard let mode = configuration.continuous, event.actor != configuration.actor,
-            let dataset = StreamNames.datasetID(ofStream: event.streamID), mode.datasets?.contains(dataset) ?? true,
+        guard event.actor != configuration.actor,
+            let dataset = StreamNames.datasetID(ofStream: event.streamID),
             let decoded = try? DomainEvent.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload)
         else { return }
+        let added: Int
         switch decoded {
-        case .sampleLabelsReplaced(let e): newLabels[dataset, default: 0] += e.samples.count
-        case .samplesConfirmed(let e): newLabels[dataset, default: 0] += e.samples.count
+        case .sampleLabelsReplaced(let e): added = e.samples.count
+        case .samplesConfirmed(let e): added = e.samples.count
         default: return
         }
+        guard let mode = await continuousMode(of: dataset) else {
+            newLabels[dataset] = nil
+            return
+        }
+        newLabels[dataset, default: 0] += added
         guard newLabels[dataset, default: 0] >= mode.newLabels else { return }
         let request = DatasetCommand.requestAutoLabeling(
             taskID: TaskID("continuous-\(event.position)"), type: .autoLabel, algorithm: mode.algorithm, model: nil,

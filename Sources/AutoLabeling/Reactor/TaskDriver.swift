@@ -8,9 +8,10 @@ import Logging
 /// commands (actor ``AutoLabelingReactor/Configuration/actor``):
 ///
 /// `startTask` → progress `start` → progress `init` (decoding) → `runTask` → training
-/// → `finishTraining(metrics)` → progress `labeling` with `recordAutoLabels` and
-/// `recordHardExamples` per batch → progress `result_processing` → progress `end` →
-/// `succeedTask(counts)`; any error → `failTask(code, message)`.
+/// → `finishTraining(metrics)` → progress `labeling` with `recordAutoLabels`,
+/// `recordHardExamples` and `clearHard` (marks an earlier task left on samples this task
+/// no longer finds hard) per batch → progress `result_processing` → progress `end` →
+/// `succeedTask(counts, skipped samples)`; any error → `failTask(code, message)`.
 ///
 /// Resuming (the reactor restarted): a task found `initializing` continues with
 /// `runTask`, one found `running` continues where it is. Samples the task already
@@ -218,10 +219,20 @@ struct TaskDriver: Sendable {
                     sampleID: result.id, reasonCodes: finding.reasons.map(\.rawValue), coefficient: finding.coefficient)
             }
             if !hard.isEmpty { try await execute(.recordHardExamples(taskID, hard)) }
+            // A sample this task predicted afresh and does not find hard loses the mark an earlier
+            // task gave it (that assessment was about an older prediction); a person's mark stays.
+            let stale = batch.compactMap { result -> SampleID? in
+                guard result.finding == nil, !result.labels.isEmpty,
+                    case .task(let earlier) = state.samples[result.id]?.hardMark?.origin, earlier != taskID
+                else { return nil }
+                return result.id
+            }
+            if !stale.isEmpty { try await execute(.clearHard(stale, by: configuration.actor)) }
             done += batch.count
             try await progress(.labeling, done, total)
         }
-        // Unreadable images: marked "abnormal" (reason 30) so a person sees them first.
+        // Unreadable images: skipped (listed with their reason in the task result) and marked
+        // "abnormal" (reason 30) so a person sees them first.
         let (state, _) = try await currentTask()
         let abnormal = skipped.filter { item in
             if case .task(taskID) = state.samples[item.id]?.hardMark?.origin { return false }
@@ -240,6 +251,7 @@ struct TaskDriver: Sendable {
         try await execute(.succeedTask(taskID, counts: TaskResultCounts(
             totalSamples: UInt64(results.count + skipped.count),
             autoLabeledSamples: UInt64(finished.autoLabeledSamples.count),
-            hardExamples: finished.hardExamplesFound, flattenedRGBAImages: UInt64(flattened)), at: Instant(Date())))
+            hardExamples: finished.hardExamplesFound, flattenedRGBAImages: UInt64(flattened),
+            skippedSamples: skipped.map { SkippedSample(sampleID: $0.id, reason: $0.reason) }), at: Instant(Date())))
     }
 }

@@ -3,7 +3,7 @@ import Hummingbird
 import LabelingDomain
 import Projections
 
-/// Auto-labeling tasks: start, progress, history, stop.
+/// Auto-labeling tasks: start, progress, history, stop; and the dataset's continuous mode.
 struct TaskRoutes: Sendable {
     let support: RouteSupport
 
@@ -12,6 +12,36 @@ struct TaskRoutes: Sendable {
         group.get("datasets/:dataset_id/tasks", use: list)
         group.get("datasets/:dataset_id/tasks/:task_id", use: get)
         group.post("datasets/:dataset_id/tasks/:task_id/stop", use: stop)
+        group.get("datasets/:dataset_id/auto-annotations/continuous", use: continuousSetting)
+        group.put("datasets/:dataset_id/auto-annotations/continuous", use: configureContinuous)
+    }
+
+    // MARK: - Continuous mode
+
+    @Sendable func continuousSetting(_ request: Request, context: LedgerRequestContext) async throws -> ContinuousAutoLabelingResponse {
+        let (dataset, _) = try support.datasetID(context)
+        return ContinuousAutoLabelingResponse(try await support.info(dataset).continuousAutoLabeling)
+    }
+
+    /// Sets the dataset's continuous mode (a `ContinuousAutoLabelingConfigured` event); the
+    /// reactor reads it on every labeling event of the dataset.
+    @Sendable func configureContinuous(_ request: Request, context: LedgerRequestContext) async throws -> Response {
+        let (dataset, identity) = try support.datasetID(context, role: .reviewer)
+        let body = try await support.decode(ContinuousAutoLabelingRequest.self, from: request)
+        let algorithm: AutoLabelAlgorithm
+        switch body.algorithm_type ?? "accurate" {
+        case "fast": algorithm = .fast
+        case "accurate": algorithm = .accurate
+        default: throw APIError.badRequest("algorithm_type must be fast or accurate")
+        }
+        try support.checkIfMatch(request, state: try await support.info(dataset))
+        return try await support.once(request, identity: identity) { commandID in
+            let outcome = try await support.execute(
+                .configureContinuousAutoLabeling(
+                    newSamples: body.new_sample_threshold, algorithm: algorithm, by: identity.name, at: .now),
+                on: dataset, identity: identity, commandID: commandID)
+            return (ContinuousAutoLabelingResponse(try await support.info(dataset).continuousAutoLabeling), outcome.version)
+        }
     }
 
     @Sendable func start(_ request: Request, context: LedgerRequestContext) async throws -> Response {
@@ -61,7 +91,8 @@ struct TaskRoutes: Sendable {
         let limit = try query["limit"].map { guard let v = Int($0) else { throw APIError.badRequest("limit must be an integer") }; return v } ?? 100
         try await support.runtime.settle(support.runtime.log.head)
         let list = try support.runtime.queries.tasks(of: dataset, type: type, offset: offset, limit: limit)
-        return TaskListResponse(tasks: list.tasks.map(TaskDTO.init), total_count: list.totalCount)
+        let skipped = try support.runtime.queries.skippedSamples(of: dataset, tasks: list.tasks.map(\.id))
+        return TaskListResponse(tasks: list.tasks.map { TaskDTO($0, skipped: skipped[$0.id]) }, total_count: list.totalCount)
     }
 
     @Sendable func get(_ request: Request, context: LedgerRequestContext) async throws -> TaskDTO {
@@ -69,7 +100,7 @@ struct TaskRoutes: Sendable {
         let id = try context.parameters.require("task_id")
         try await support.runtime.settle(support.runtime.log.head)
         guard let task = try support.runtime.queries.task(TaskID(id), of: dataset) else { throw APIError.notFound("task '\(id)'") }
-        return TaskDTO(task)
+        return TaskDTO(task, skipped: try support.runtime.queries.skippedSamples(of: dataset, tasks: [task.id])[task.id])
     }
 
     struct StopResponse: ResponseEncodable { var task_id: String; var status: Int }

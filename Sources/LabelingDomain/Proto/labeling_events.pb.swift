@@ -985,6 +985,44 @@ public nonisolated struct Labelledger_Domain_TaskSucceeded: Sendable {
 
   public var atMicros: Int64 = 0
 
+  /// Samples the task could not use (unreadable image, no source), with the reason.
+  public var skippedSamples: [Labelledger_Domain_SkippedSampleProto] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// "ContinuousAutoLabelingConfigured", schema 1: the dataset's continuous mode — queue an
+/// active-learning task after `new_samples` samples were labeled or confirmed by people
+/// (0: off).
+public nonisolated struct Labelledger_Domain_ContinuousAutoLabelingConfigured: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var newSamples: UInt32 = 0
+
+  public var algorithm: Labelledger_Domain_AlgorithmProto = .fast
+
+  public var by: String = String()
+
+  public var atMicros: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Labelledger_Domain_SkippedSampleProto: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var sampleID: String = String()
+
+  public var reason: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1223,6 +1261,16 @@ public nonisolated struct Labelledger_Domain_DatasetSnapshot: @unchecked Sendabl
     get {_storage._activeTaskID}
     set {_uniqueStorage()._activeTaskID = newValue}
   }
+
+  /// The last continuous-mode setting (absent: never configured).
+  public var continuousAutoLabeling: Labelledger_Domain_ContinuousAutoLabelingConfigured {
+    get {_storage._continuousAutoLabeling ?? Labelledger_Domain_ContinuousAutoLabelingConfigured()}
+    set {_uniqueStorage()._continuousAutoLabeling = newValue}
+  }
+  /// Returns true if `continuousAutoLabeling` has been explicitly set.
+  public var hasContinuousAutoLabeling: Bool {_storage._continuousAutoLabeling != nil}
+  /// Clears the value of `continuousAutoLabeling`. Subsequent reads from it will return its default value.
+  public mutating func clearContinuousAutoLabeling() {_uniqueStorage()._continuousAutoLabeling = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -2875,7 +2923,7 @@ nonisolated extension Labelledger_Domain_HardExamplesDetected: SwiftProtobuf.Mes
 
 nonisolated extension Labelledger_Domain_TaskSucceeded: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".TaskSucceeded"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}task_id\0\u{3}total_samples\0\u{3}auto_labeled_samples\0\u{3}hard_examples\0\u{3}flattened_rgba_images\0\u{3}at_micros\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}task_id\0\u{3}total_samples\0\u{3}auto_labeled_samples\0\u{3}hard_examples\0\u{3}flattened_rgba_images\0\u{3}at_micros\0\u{3}skipped_samples\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2889,6 +2937,7 @@ nonisolated extension Labelledger_Domain_TaskSucceeded: SwiftProtobuf.Message, S
       case 4: try { try decoder.decodeSingularUInt64Field(value: &self.hardExamples) }()
       case 5: try { try decoder.decodeSingularUInt64Field(value: &self.flattenedRgbaImages) }()
       case 6: try { try decoder.decodeSingularInt64Field(value: &self.atMicros) }()
+      case 7: try { try decoder.decodeRepeatedMessageField(value: &self.skippedSamples) }()
       default: break
       }
     }
@@ -2913,6 +2962,9 @@ nonisolated extension Labelledger_Domain_TaskSucceeded: SwiftProtobuf.Message, S
     if self.atMicros != 0 {
       try visitor.visitSingularInt64Field(value: self.atMicros, fieldNumber: 6)
     }
+    if !self.skippedSamples.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.skippedSamples, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2923,6 +2975,87 @@ nonisolated extension Labelledger_Domain_TaskSucceeded: SwiftProtobuf.Message, S
     if lhs.hardExamples != rhs.hardExamples {return false}
     if lhs.flattenedRgbaImages != rhs.flattenedRgbaImages {return false}
     if lhs.atMicros != rhs.atMicros {return false}
+    if lhs.skippedSamples != rhs.skippedSamples {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Labelledger_Domain_ContinuousAutoLabelingConfigured: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ContinuousAutoLabelingConfigured"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}new_samples\0\u{1}algorithm\0\u{1}by\0\u{3}at_micros\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.newSamples) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.algorithm) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.by) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.atMicros) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.newSamples != 0 {
+      try visitor.visitSingularUInt32Field(value: self.newSamples, fieldNumber: 1)
+    }
+    if self.algorithm != .fast {
+      try visitor.visitSingularEnumField(value: self.algorithm, fieldNumber: 2)
+    }
+    if !self.by.isEmpty {
+      try visitor.visitSingularStringField(value: self.by, fieldNumber: 3)
+    }
+    if self.atMicros != 0 {
+      try visitor.visitSingularInt64Field(value: self.atMicros, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Labelledger_Domain_ContinuousAutoLabelingConfigured, rhs: Labelledger_Domain_ContinuousAutoLabelingConfigured) -> Bool {
+    if lhs.newSamples != rhs.newSamples {return false}
+    if lhs.algorithm != rhs.algorithm {return false}
+    if lhs.by != rhs.by {return false}
+    if lhs.atMicros != rhs.atMicros {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Labelledger_Domain_SkippedSampleProto: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SkippedSampleProto"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}sample_id\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.sampleID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.sampleID.isEmpty {
+      try visitor.visitSingularStringField(value: self.sampleID, fieldNumber: 1)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Labelledger_Domain_SkippedSampleProto, rhs: Labelledger_Domain_SkippedSampleProto) -> Bool {
+    if lhs.sampleID != rhs.sampleID {return false}
+    if lhs.reason != rhs.reason {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -3109,7 +3242,7 @@ nonisolated extension Labelledger_Domain_ModelRegistered: SwiftProtobuf.Message,
 
 nonisolated extension Labelledger_Domain_DatasetSnapshot: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DatasetSnapshot"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}state_format_version\0\u{1}version\0\u{1}created\0\u{3}dataset_id\0\u{1}name\0\u{1}type\0\u{1}description\0\u{1}labels\0\u{3}created_at_micros\0\u{4}\u{b}sample_ids\0\u{3}sample_names\0\u{3}sample_states\0\u{3}sample_widths\0\u{3}sample_heights\0\u{3}sample_channels\0\u{3}sample_label_counts\0\u{3}sample_prediction_counts\0\u{4}\u{3}label_name_indexes\0\u{3}label_annotator_indexes\0\u{3}label_flags\0\u{3}label_boxes\0\u{3}label_scores\0\u{3}string_table\0\u{1}annotators\0\u{4}\u{4}hard_marks\0\u{1}tasks\0\u{3}active_task_id\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}state_format_version\0\u{1}version\0\u{1}created\0\u{3}dataset_id\0\u{1}name\0\u{1}type\0\u{1}description\0\u{1}labels\0\u{3}created_at_micros\0\u{4}\u{b}sample_ids\0\u{3}sample_names\0\u{3}sample_states\0\u{3}sample_widths\0\u{3}sample_heights\0\u{3}sample_channels\0\u{3}sample_label_counts\0\u{3}sample_prediction_counts\0\u{4}\u{3}label_name_indexes\0\u{3}label_annotator_indexes\0\u{3}label_flags\0\u{3}label_boxes\0\u{3}label_scores\0\u{3}string_table\0\u{1}annotators\0\u{4}\u{4}hard_marks\0\u{1}tasks\0\u{3}active_task_id\0\u{3}continuous_auto_labeling\0")
 
   fileprivate class _StorageClass {
     var _stateFormatVersion: UInt32 = 0
@@ -3139,6 +3272,7 @@ nonisolated extension Labelledger_Domain_DatasetSnapshot: SwiftProtobuf.Message,
     var _hardMarks: [Labelledger_Domain_DatasetSnapshot.HardMarkEntry] = []
     var _tasks: [Labelledger_Domain_TaskSnapshot] = []
     var _activeTaskID: String = String()
+    var _continuousAutoLabeling: Labelledger_Domain_ContinuousAutoLabelingConfigured? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -3176,6 +3310,7 @@ nonisolated extension Labelledger_Domain_DatasetSnapshot: SwiftProtobuf.Message,
       _hardMarks = source._hardMarks
       _tasks = source._tasks
       _activeTaskID = source._activeTaskID
+      _continuousAutoLabeling = source._continuousAutoLabeling
     }
   }
 
@@ -3221,6 +3356,7 @@ nonisolated extension Labelledger_Domain_DatasetSnapshot: SwiftProtobuf.Message,
         case 40: try { try decoder.decodeRepeatedMessageField(value: &_storage._hardMarks) }()
         case 41: try { try decoder.decodeRepeatedMessageField(value: &_storage._tasks) }()
         case 42: try { try decoder.decodeSingularStringField(value: &_storage._activeTaskID) }()
+        case 43: try { try decoder.decodeSingularMessageField(value: &_storage._continuousAutoLabeling) }()
         default: break
         }
       }
@@ -3310,6 +3446,9 @@ nonisolated extension Labelledger_Domain_DatasetSnapshot: SwiftProtobuf.Message,
       if !_storage._activeTaskID.isEmpty {
         try visitor.visitSingularStringField(value: _storage._activeTaskID, fieldNumber: 42)
       }
+      try { if let v = _storage._continuousAutoLabeling {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 43)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -3346,6 +3485,7 @@ nonisolated extension Labelledger_Domain_DatasetSnapshot: SwiftProtobuf.Message,
         if _storage._hardMarks != rhs_storage._hardMarks {return false}
         if _storage._tasks != rhs_storage._tasks {return false}
         if _storage._activeTaskID != rhs_storage._activeTaskID {return false}
+        if _storage._continuousAutoLabeling != rhs_storage._continuousAutoLabeling {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -137,6 +137,7 @@ struct EvalDigitsCommand: AsyncParsableCommand {
         // Simulated annotator.
         var actions = 1 + chosen.count  // the first task's request, plus the hand-labeled samples
         var rounds = 0
+        var roundDetails: [[String: Int]] = []
         func correctShare(_ state: DatasetState) -> Double {
             Double(state.samples.filter { $0.value.state == .labeled && $0.value.labels.first?.name == truth[$0.key] }.count)
                 / Double(state.samples.count)
@@ -158,7 +159,8 @@ struct EvalDigitsCommand: AsyncParsableCommand {
                     confirmations.append(SampleConfirmation(sampleID: id, correctedLabels: [ManualLabel(name: truth[id]!)]))
                 }
             }
-            actions += (easy.count - easy.filter { $0.value.predictedLabels.first?.name != truth[$0.key] }.count + 99) / 100
+            let easyWrong = easy.filter { $0.value.predictedLabels.first?.name != truth[$0.key] }.count
+            actions += (easy.count - easyWrong + 99) / 100
             // A few hard ones, hardest first: each looked at and confirmed or fixed.
             let reviewed = hardPending.prefix(hardPerRound)
             for (id, record) in reviewed {
@@ -166,6 +168,12 @@ struct EvalDigitsCommand: AsyncParsableCommand {
                 confirmations.append(SampleConfirmation(
                     sampleID: id, correctedLabels: record.predictedLabels.first?.name == truth[id] ? nil : [ManualLabel(name: truth[id]!)]))
             }
+            roundDetails.append([
+                "to_be_confirmed": pending.count, "hard": hardPending.count, "non_hard_fixed": easyWrong,
+                "non_hard_confirmed": easy.count - easyWrong, "hard_reviewed": reviewed.count,
+                "hard_reviewed_wrong": reviewed.filter { $0.value.predictedLabels.first?.name != truth[$0.key] }.count,
+                "hard_rejected": max(0, hardPending.count - reviewed.count),
+            ])
             if !confirmations.isEmpty {
                 _ = try await service.execute(.confirmSamples(confirmations, by: "annotator"), on: dataset, actor: "annotator")
             }
@@ -184,8 +192,10 @@ struct EvalDigitsCommand: AsyncParsableCommand {
         // Whatever is still unlabeled is labeled by hand.
         state = try await service.state(of: dataset)!
         let left = state.samples.filter { $0.value.state != .labeled }.map(\.key)
+        var handLabeledAtEnd = 0
         if correctShare(state) < 0.99 && !left.isEmpty {
             actions += left.count
+            handLabeledAtEnd = left.count
             _ = try await service.execute(.updateSampleLabels(left.map {
                 SampleLabelUpdate(sampleID: $0, labels: [ManualLabel(name: truth[$0]!)])
             }, by: "annotator"), on: dataset, actor: "annotator")
@@ -197,7 +207,8 @@ struct EvalDigitsCommand: AsyncParsableCommand {
         let loop: [String: Any] = [
             "manual_actions": actions, "actions_labeling_every_image_by_hand": digits.count,
             "reduction": 1 - Double(actions) / Double(digits.count), "rounds": rounds,
-            "share_labels_correct": correctShare(state), "auto_label_tasks": taskNumber,
+            "share_labels_correct": correctShare(state), "auto_label_tasks": taskNumber, "round_details": roundDetails,
+            "labeled_by_hand_at_end": handLabeledAtEnd,
         ]
         let result: [String: Any] = [
             "samples": digits.count, "labeled_per_class": perClass, "target_accuracy": targetAccuracy, "seed": seed, "algorithm": algorithm,
