@@ -14,6 +14,9 @@ public struct DatasetInfo: Sendable, Equatable {
     /// The stream version (the `If-Match` value).
     public var version: UInt64
     public var summary: DatasetSummary
+    /// Set when the dataset was deleted: who, when, and what it held. Readers show a
+    /// deleted dataset as missing (it has no samples any more).
+    public var deletion: DatasetDeleted?
 
     public init(_ state: DatasetState) {
         id = state.id
@@ -23,5 +26,6 @@ public struct DatasetInfo: Sendable, Equatable {
         labels = state.labels
         version = state.version
         summary = DatasetSummary(state)
+        deletion = state.deletion
     }
 }

@@ -21,12 +21,13 @@ let everyError: [DomainError] = [
     .modelAlreadyRegistered(ModelRef(name: "m", version: "1")), .invalidModel(reason: "r"), .invalidActor(""),
     .invalidIdentifier(kind: "sample", value: ""), .unknownEventType("X"), .unsupportedSchemaVersion(type: "X", version: 9),
     .malformedPayload(type: "X", reason: "r"), .snapshotFormatMismatch(found: 0, expected: 1), .malformedSnapshot("r"),
+    .datasetDeleted("d", by: "ada", at: t0), .datasetHasActiveTask(task: "t", status: .running),
 ]
 
 @Suite struct DomainErrorTests {
     @Test func every_code_is_distinct_and_well_formed() {
-        // The code table in DomainError.swift has 52 rows, one per case.
-        #expect(everyError.count == 52)
+        // The code table in DomainError.swift has 54 rows, one per case.
+        #expect(everyError.count == 54)
         let codes = everyError.map(\.code)
         #expect(Set(codes).count == codes.count)
         for code in codes {

@@ -30,6 +30,7 @@ let everyEvent: [DomainEvent] = {
         .taskFailed(TaskFailed(taskID: "t1", code: "E42", message: "no GPU", at: at(7))),
         .taskStopRequested(TaskStopRequested(taskID: "t1", by: "ana", at: at(8))),
         .taskStopped(TaskStopped(taskID: "t1", at: at(9))),
+        .datasetDeleted(DatasetDeleted(name: "n", sampleCount: 2, by: "ada", at: at(11))),
         .modelRegistered(ModelRegistered(model: ModelRef(name: "yolo", version: "8"), type: .objectDetection, commandLine: ["/opt/yolo", "--fast"], timeoutSeconds: 600, by: "ops", at: at(10))),
     ]
 }()
