@@ -20,10 +20,14 @@ struct RouteSupport: Sendable {
         return (DatasetID("\(project)/\(id)"), identity)
     }
 
-    /// The dataset as it is now (without its samples), or 404.
+    /// The dataset as it is now (without its samples), or 404: `LabelLedger.API.404` for an
+    /// id that never existed, `LabelLedger.1046` for a deleted dataset.
     func info(_ dataset: DatasetID) async throws -> DatasetInfo {
         guard let info = try await service.info(of: dataset) else {
             throw APIError.notFound("dataset '\(Self.publicID(dataset))'")
+        }
+        if let deletion = info.deletion {
+            throw APIError(DomainError.datasetDeleted(info.id, by: deletion.by, at: deletion.at))
         }
         return info
     }
@@ -59,8 +63,27 @@ struct RouteSupport: Sendable {
         }
     }
 
+    /// `If-Match` (and the dataset's existence, 404) for a mutating request on `dataset`,
+    /// unless the request is a retry that ``once(_:identity:status:_:)`` answers from the
+    /// stored first answer: a retry gets that answer although the dataset has moved on (or
+    /// was deleted) since, as `Idempotency-Key` promises.
+    func checkIfMatch(_ request: Request, dataset: DatasetID, identity: APIIdentity) async throws {
+        guard try !isRetry(request, identity: identity) else { return }
+        try checkIfMatch(request, state: try await info(dataset))
+    }
+
     func idempotencyKey(_ request: Request) -> String? {
         request.headers[.idempotencyKey].flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
+    }
+
+    /// Whether `once` holds an answer for this request's `Idempotency-Key`.
+    func isRetry(_ request: Request, identity: APIIdentity) throws -> Bool {
+        guard let key = idempotencyKey(request) else { return false }
+        return try runtime.idempotency.answer(scope: Self.idempotencyScope(request, identity), key: key) != nil
+    }
+
+    private static func idempotencyScope(_ request: Request, _ identity: APIIdentity) -> String {
+        identity.name + " " + request.method.rawValue + " " + request.uri.path
     }
 
     /// Runs a mutating request once per `Idempotency-Key`: a retry gets the first answer
@@ -70,7 +93,7 @@ struct RouteSupport: Sendable {
         _ body: @Sendable (_ commandID: String?) async throws -> (T, UInt64?)
     ) async throws -> Response {
         let key = idempotencyKey(request)
-        let scope = identity.name + " " + request.method.rawValue + " " + request.uri.path
+        let scope = Self.idempotencyScope(request, identity)
         if let key, let answer = try runtime.idempotency.answer(scope: scope, key: key) {
             var response = Response(
                 status: HTTPResponse.Status(code: answer.status), headers: [.contentType: "application/json"],
