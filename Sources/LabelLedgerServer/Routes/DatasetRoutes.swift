@@ -132,7 +132,7 @@ struct DatasetRoutes: Sendable {
     @Sendable func addLabels(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, identity) = try support.datasetID(context, role: .admin)
         let body = try await support.decode(LabelsRequest.self, from: request)
-        try support.checkIfMatch(request, state: try await support.info(dataset))
+        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         return try await support.once(request, identity: identity, status: .created) { commandID in
             let outcome = try await support.execute(
                 .addLabels(body.labels.map { LabelDefinition(name: $0.name, color: $0.color) }, by: identity.name),
@@ -145,7 +145,7 @@ struct DatasetRoutes: Sendable {
         let (dataset, identity) = try support.datasetID(context, role: .admin)
         let body = try await support.decode(RenameRequest.self, from: request)
         guard !body.labels.isEmpty else { throw APIError.badRequest("labels must not be empty") }
-        try support.checkIfMatch(request, state: try await support.info(dataset))
+        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         return try await support.once(request, identity: identity) { commandID in
             var version: UInt64 = 0
             for (index, item) in body.labels.enumerated() {
@@ -163,7 +163,7 @@ struct DatasetRoutes: Sendable {
         let (dataset, identity) = try support.datasetID(context, role: .admin)
         let name = try context.parameters.require("label_name")
         let strip = request.uri.queryParameters["delete_policy"] == "1"
-        try support.checkIfMatch(request, state: try await support.info(dataset))
+        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         return try await support.once(request, identity: identity) { commandID in
             let outcome = try await support.execute(
                 .deleteLabel(name: name.removingPercentEncoding ?? name, stripFromSamples: strip, by: identity.name),

@@ -32,7 +32,7 @@ struct SampleRoutes: Sendable {
         let body = try await support.decode(AddSamplesRequest.self, from: request)
         guard !body.samples.isEmpty else { throw APIError.badRequest("samples must not be empty") }
         let state = try await support.info(dataset)
-        try support.checkIfMatch(request, state: state)
+        if try !support.isRetry(request, identity: identity) { try support.checkIfMatch(request, state: state) }
         let machine = body.final_annotation == false
         return try await support.once(request, identity: identity) { commandID in
             // One slot per requested sample: nil until the domain has decided it.
@@ -218,7 +218,7 @@ struct SampleRoutes: Sendable {
         let (dataset, identity) = try support.datasetID(context)
         let body = try await support.decode(UpdateSamplesRequest.self, from: request)
         guard !body.samples.isEmpty else { throw APIError.badRequest("samples must not be empty") }
-        try support.checkIfMatch(request, state: try await support.info(dataset))
+        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         var updates: [SampleLabelUpdate] = []
         for item in body.samples {
             updates.append(SampleLabelUpdate(sampleID: SampleID(item.sample_id), labels: try (item.labels ?? []).map { try $0.manualLabel() }))
@@ -229,14 +229,14 @@ struct SampleRoutes: Sendable {
     @Sendable func delete(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, identity) = try support.datasetID(context, role: .admin)
         let body = try await support.decode(SampleIDsRequest.self, from: request)
-        try support.checkIfMatch(request, state: try await support.info(dataset))
+        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         return try await batch(request, identity: identity, dataset: dataset, .deleteSamples(body.samples.map { SampleID($0) }, by: identity.name))
     }
 
     @Sendable func confirm(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, identity) = try support.datasetID(context)
         let body = try await support.decode(UpdateSamplesRequest.self, from: request)
-        try support.checkIfMatch(request, state: try await support.info(dataset))
+        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         var confirmations: [SampleConfirmation] = []
         for item in body.samples {
             confirmations.append(SampleConfirmation(
@@ -248,14 +248,14 @@ struct SampleRoutes: Sendable {
     @Sendable func reject(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, identity) = try support.datasetID(context)
         let body = try await support.decode(SampleIDsRequest.self, from: request)
-        try support.checkIfMatch(request, state: try await support.info(dataset))
+        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         return try await batch(request, identity: identity, dataset: dataset, .rejectSamples(body.samples.map { SampleID($0) }, by: identity.name))
     }
 
     @Sendable func hard(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, identity) = try support.datasetID(context)
         let body = try await support.decode(HardMarkRequest.self, from: request)
-        try support.checkIfMatch(request, state: try await support.info(dataset))
+        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         let ids = body.samples.map { SampleID($0) }
         let command: DatasetCommand = body.hard
             ? .markHard(ids, reasonCodes: body.reasons ?? [], coefficient: body.coefficient ?? 1, by: identity.name)
