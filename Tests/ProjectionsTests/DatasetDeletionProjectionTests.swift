@@ -8,7 +8,9 @@ import TestSupport
 @testable import Projections
 
 /// `DatasetDeleted` drops the dataset's rows from the read models; its audit trail stays.
-@Suite struct DatasetDeletionProjectionTests {
+/// Serialized: each test runs two random workloads through the real service, and all of
+/// them at once would crowd out the timing-bound reactor tests in the same process.
+@Suite(.serialized) struct DatasetDeletionProjectionTests {
     /// Rows of `dataset` in each table of the datasets projection.
     static func rowCounts(_ dataset: String, in store: ProjectionStore) throws -> [String: Int] {
         try store.database(.datasets).read { db in
