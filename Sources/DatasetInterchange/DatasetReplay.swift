@@ -18,6 +18,8 @@ public struct DatasetAtPosition: Sendable {
     public var labelTimes: [SampleID: Instant]
 
     /// Replays `dataset` up to and including `position` (nil: everything durable now).
+    /// Throws `datasetNotFound` when the dataset did not exist then: not created yet, or
+    /// already deleted.
     public static func replay(_ dataset: DatasetID, log: EventLog, upTo position: UInt64? = nil) throws(InterchangeError)
         -> DatasetAtPosition
     {
@@ -46,7 +48,8 @@ public struct DatasetAtPosition: Sendable {
         } catch {
             throw .service(error)
         }
-        guard result.state.isCreated else { throw .datasetNotFound(dataset.rawValue) }
+        // After its deletion a dataset has nothing left to show; an earlier position has.
+        guard result.state.exists else { throw .datasetNotFound(dataset.rawValue) }
         return result
     }
 }

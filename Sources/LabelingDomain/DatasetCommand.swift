@@ -20,6 +20,13 @@ public enum DatasetCommand: Sendable, Equatable {
     /// `stripFromSamples`: then it is removed from every sample carrying it, and
     /// samples left without labels (or predictions) become unlabeled.
     case deleteLabel(name: String, stripFromSamples: Bool, by: String)
+    /// Deletes the dataset for good: every later command on it is refused with
+    /// ``DomainError/datasetDeleted(_:by:at:)``, re-creating the same id included (an id
+    /// names one history only; a new dataset may take the same *name*, names are not
+    /// unique). Refused with ``DomainError/datasetHasActiveTask(task:status:)`` while an
+    /// auto-labeling task is queued, initializing, running or stopping: stop it first, so
+    /// that no task writes results into a deleted dataset.
+    case deleteDataset(by: String, at: Instant)
 
     // MARK: - Samples (people)
 

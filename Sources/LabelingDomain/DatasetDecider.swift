@@ -26,7 +26,11 @@ public func decide(
     _ command: DatasetCommand, state: DatasetState?, models: ModelRegistryState = ModelRegistryState()
 ) throws(DomainError) -> Decision {
     if case .createDataset(let id, let name, let typeCode, let labels, let description, let by, let at) = command {
-        if let state, state.isCreated { throw .datasetAlreadyExists(state.id) }
+        if let state, state.isCreated {
+            // A deleted dataset's id names its history only: it is never created again.
+            if let deletion = state.deletion { throw .datasetDeleted(state.id, by: deletion.by, at: deletion.at) }
+            throw .datasetAlreadyExists(state.id)
+        }
         try DatasetRules.identifier(id.rawValue, kind: "dataset")
         try DatasetRules.datasetName(name)
         guard let type = LabelingType(rawValue: typeCode) else { throw .unsupportedLabelingType(typeCode) }
@@ -39,6 +43,7 @@ public func decide(
         ])
     }
     guard let state, state.isCreated else { throw .datasetNotFound }
+    if let deletion = state.deletion { throw .datasetDeleted(state.id, by: deletion.by, at: deletion.at) }
     return try DatasetDecider(state: state, models: models).decide(command)
 }
 
@@ -69,6 +74,14 @@ struct DatasetDecider {
             return Decision(events: [.labelRenamed(LabelRenamed(oldName: from, newName: to, by: by))])
         case .deleteLabel(let name, let strip, let by):
             return try deleteLabel(name, strip: strip, by: by)
+        case .deleteDataset(let by, let at):
+            try DatasetRules.actor(by)
+            // Refused rather than stopping the task on the user's behalf: the reactor would
+            // otherwise race the deletion with results for a dataset that no longer exists.
+            if let active = state.activeTask { throw .datasetHasActiveTask(task: active.id, status: active.status) }
+            return Decision(events: [
+                .datasetDeleted(DatasetDeleted(name: state.name, sampleCount: UInt64(state.samples.count), by: by, at: at))
+            ])
         case .addSamples(let samples, let by):
             return try addSamples(samples, by: by)
         case .deleteSamples(let ids, let by):

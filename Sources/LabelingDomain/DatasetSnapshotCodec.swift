@@ -22,7 +22,11 @@ import SwiftProtobuf
 /// ```
 public enum DatasetSnapshotCodec {
     /// The state format this build writes and reads.
-    public static let stateFormatVersion: UInt32 = 1
+    ///
+    /// 2: the state records its deletion (`DatasetSnapshot.deletion`). A format-1 snapshot
+    /// is ignored and its stream replayed; a build that reads format 1 only ignores a
+    /// format-2 snapshot instead of reviving a deleted dataset without its samples.
+    public static let stateFormatVersion: UInt32 = 2
 
     private static let hasBox: UInt32 = 1
     private static let hasScore: UInt32 = 2
@@ -40,6 +44,7 @@ public enum DatasetSnapshotCodec {
         snapshot.description_p = state.description
         snapshot.labels = state.labels.map(\.proto)
         snapshot.createdAtMicros = state.createdAt.micros
+        if let deletion = state.deletion { snapshot.deletion = deletion.proto }
 
         let count = state.samples.count
         var ids: [String] = [], names: [String] = []
@@ -163,6 +168,7 @@ public enum DatasetSnapshotCodec {
         state.description = snapshot.description_p
         state.labels = snapshot.labels.map(LabelDefinition.init)
         state.createdAt = Instant(micros: snapshot.createdAtMicros)
+        state.deletion = snapshot.hasDeletion ? DatasetDeleted(snapshot.deletion) : nil
 
         let count = snapshot.sampleIds.count
         let columns = [

@@ -45,6 +45,18 @@ public func evolve(_ state: inout DatasetState, _ event: DomainEvent) {
         state.labels.removeAll { $0.name == e.name }
         state.labelUsage[e.name] = nil
 
+    case .datasetDeleted(let e):
+        state.deletion = e
+        // The samples leave the state, and with them every sample counter; the label set
+        // and the tasks stay for messages and audits.
+        state.samples = [:]
+        state.sampleNames = []
+        state.sampleCounts = DatasetState.SampleCounts()
+        for name in state.labelUsage.keys { state.labelUsage[name] = DatasetState.LabelUsage() }
+        state.hardSampleCount = 0
+        state.hardReasonCounts = [:]
+        state.activeTaskID = nil
+
     case .samplesAdded(let e):
         state.samples.reserveCapacity(state.samples.count + e.samples.count)
         for sample in e.samples where state.samples[sample.id] == nil {

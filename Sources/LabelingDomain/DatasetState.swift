@@ -10,7 +10,8 @@
 /// - every counter equals a recount from ``samples`` (see ``recountedCounters()``);
 /// - ``labelUsage`` has exactly one entry per label of ``labels``;
 /// - labels and predictions on samples name labels of the label set;
-/// - ``activeTaskID``, when set, names a task of ``tasks`` whose status is not terminal.
+/// - ``activeTaskID``, when set, names a task of ``tasks`` whose status is not terminal;
+/// - a deleted state (``isDeleted``) has no samples, no active task and zero counters.
 ///
 /// ```swift
 /// var state = DatasetState()
@@ -74,6 +75,10 @@ public struct DatasetState: Sendable, Equatable {
     public internal(set) var createdAt = Instant(microsecondsSince1970: 0)
     /// The label set, in creation order.
     public internal(set) var labels: [LabelDefinition] = []
+    /// Set by `DatasetDeleted`: who deleted the dataset, when, and what it held. A deleted
+    /// state keeps ``isCreated``, its id, name, type, labels and tasks (for messages and
+    /// audits) but no samples; `decide` refuses every command on it.
+    public internal(set) var deletion: DatasetDeleted?
 
     // MARK: - Samples and tasks
 
@@ -102,6 +107,12 @@ public struct DatasetState: Sendable, Equatable {
 
     /// An empty state: a stream before its `DatasetCreated` event.
     public init() {}
+
+    /// Whether the dataset was deleted (see ``deletion``).
+    public var isDeleted: Bool { deletion != nil }
+
+    /// Whether the dataset exists now: created and not deleted.
+    public var exists: Bool { isCreated && deletion == nil }
 
     /// The active task, if any.
     public var activeTask: TaskRecord? { activeTaskID.flatMap { tasks[$0] } }

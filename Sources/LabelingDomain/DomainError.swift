@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every refusal of the labeling domain: one typed error, each case with a
 /// stable ``code``, a human ``message`` naming the rule and the offending
 /// sample/label, and a suggested ``httpStatus``.
@@ -53,6 +55,8 @@
 /// | LabelLedger.1043 | invalidLabelSet | 422 |
 /// | LabelLedger.1044 | invalidActor | 400 |
 /// | LabelLedger.1045 | invalidIdentifier | 400 |
+/// | LabelLedger.1046 | datasetDeleted | 404 |
+/// | LabelLedger.1047 | datasetHasActiveTask | 409 |
 /// | LabelLedger.1048 | invalidContinuousThreshold | 400 |
 /// | ModelArts.4386 | autoLabelTaskInProgress | 409 |
 /// | ModelArts.4387 | preLabelTaskInProgress | 409 |
@@ -69,6 +73,11 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     case unsupportedLabelingType(Int)
     case datasetAlreadyExists(DatasetID)
     case datasetNotFound
+    /// Any command on a deleted dataset, creating its id again included.
+    case datasetDeleted(DatasetID, by: String, at: Instant)
+    /// Deleting a dataset while one of its auto-labeling tasks is queued, initializing,
+    /// running or stopping.
+    case datasetHasActiveTask(task: TaskID, status: TaskStatus)
 
     // MARK: - Labels
     case invalidLabelName(String)
@@ -191,6 +200,8 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidActor: "LabelLedger.1044"
         case .invalidIdentifier: "LabelLedger.1045"
         case .invalidContinuousThreshold: "LabelLedger.1048"
+        case .datasetDeleted: "LabelLedger.1046"
+        case .datasetHasActiveTask: "LabelLedger.1047"
         case .autoLabelTaskInProgress: "ModelArts.4386"
         case .preLabelTaskInProgress: "ModelArts.4387"
         case .modelTypeMismatch: "ModelArts.4399"
@@ -204,12 +215,12 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The HTTP status an API should answer with.
     public var httpStatus: Int {
         switch self {
-        case .datasetNotFound, .labelNotFound, .sampleNotFound, .taskNotFound, .modelNotFound:
+        case .datasetNotFound, .datasetDeleted, .labelNotFound, .sampleNotFound, .taskNotFound, .modelNotFound:
             404
         case .datasetAlreadyExists, .duplicateLabel, .labelInUse, .sampleAlreadyExists, .duplicateSampleName,
             .sampleNotToBeConfirmed, .taskAlreadyExists, .invalidTaskTransition, .taskNotRunning,
             .sampleNotUnlabeled, .sampleAlreadyAutoLabeledByTask, .modelAlreadyRegistered,
-            .autoLabelTaskInProgress, .preLabelTaskInProgress:
+            .autoLabelTaskInProgress, .preLabelTaskInProgress, .datasetHasActiveTask:
             409
         case .snapshotFormatMismatch:
             412
@@ -237,6 +248,10 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
             "dataset '\(id)' already exists"
         case .datasetNotFound:
             "the dataset does not exist"
+        case .datasetDeleted(let id, let by, let at):
+            "dataset '\(id)' was deleted by \(by) at \(ISO8601DateFormatter().string(from: at.date)): a deleted dataset accepts no command and its id is not reused (its history stays in the log)"
+        case .datasetHasActiveTask(let task, let status):
+            "the dataset cannot be deleted while its auto-labeling task '\(task)' is \(status) (\(status.rawValue)): stop the task and delete the dataset once it has stopped"
         case .invalidLabelName(let name):
             "label name '\(name)' must be 1–\(LabelDefinition.maximumNameLength) characters, without control characters or surrounding spaces"
         case .invalidLabelColor(let label, let color):

@@ -47,6 +47,8 @@ extension DomainEvent {
             p.strippedSampleIds = e.strippedSamples.rawValues
             p.by = e.by
             return p
+        case .datasetDeleted(let e):
+            return e.proto
         case .samplesAdded(let e):
             var p = Labelledger_Domain_SamplesAdded()
             p.samples = e.samples.map { s in
@@ -216,6 +218,21 @@ extension DomainEvent {
     }
 }
 
+extension DatasetDeleted {
+    var proto: Labelledger_Domain_DatasetDeleted {
+        var p = Labelledger_Domain_DatasetDeleted()
+        p.name = name
+        p.sampleCount = sampleCount
+        p.by = by
+        p.atMicros = at.micros
+        return p
+    }
+
+    init(_ p: Labelledger_Domain_DatasetDeleted) {
+        self.init(name: p.name, sampleCount: p.sampleCount, by: p.by, at: Instant(micros: p.atMicros))
+    }
+}
+
 extension TaskSucceeded {
     var proto: Labelledger_Domain_TaskSucceeded {
         var p = Labelledger_Domain_TaskSucceeded()
@@ -307,6 +324,8 @@ extension DomainEvent {
         case "LabelDeleted":
             let p = try message(Labelledger_Domain_LabelDeleted.self, payload)
             return .labelDeleted(LabelDeleted(name: p.name, strippedSamples: [SampleID](rawValues: p.strippedSampleIds), by: p.by))
+        case "DatasetDeleted":
+            return .datasetDeleted(DatasetDeleted(try message(Labelledger_Domain_DatasetDeleted.self, payload)))
         case "SamplesAdded":
             let p = try message(Labelledger_Domain_SamplesAdded.self, payload)
             var samples: [NewSample] = []

@@ -15,6 +15,8 @@ public enum DomainEvent: Sendable, Equatable {
     case labelsAdded(LabelsAdded)
     case labelRenamed(LabelRenamed)
     case labelDeleted(LabelDeleted)
+    /// The last event of a dataset's stream (see ``DatasetDeleted``).
+    case datasetDeleted(DatasetDeleted)
 
     // MARK: - Samples (people)
     case samplesAdded(SamplesAdded)
@@ -50,6 +52,7 @@ public enum DomainEvent: Sendable, Equatable {
         case .labelsAdded: "LabelsAdded"
         case .labelRenamed: "LabelRenamed"
         case .labelDeleted: "LabelDeleted"
+        case .datasetDeleted: "DatasetDeleted"
         case .samplesAdded: "SamplesAdded"
         case .samplesDeleted: "SamplesDeleted"
         case .sampleLabelsReplaced: "SampleLabelsReplaced"
@@ -75,7 +78,7 @@ public enum DomainEvent: Sendable, Equatable {
 
     /// Every type name the domain reads, with the schema version it writes.
     public static let currentSchemaVersions: [String: UInt32] = [
-        "DatasetCreated": 1, "LabelsAdded": 1, "LabelRenamed": 1, "LabelDeleted": 1,
+        "DatasetCreated": 1, "LabelsAdded": 1, "LabelRenamed": 1, "LabelDeleted": 1, "DatasetDeleted": 1,
         "SamplesAdded": 1, "SamplesDeleted": 1, "SampleLabelsReplaced": 1, "SamplesConfirmed": 1,
         "SamplesRejected": 1, "SamplesMarkedHard": 1, "HardMarksCleared": 1,
         "AutoLabelTaskQueued": 2, "TaskStarted": 1, "TaskRunning": 1, "TaskProgressed": 1,

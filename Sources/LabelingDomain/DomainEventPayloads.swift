@@ -66,6 +66,28 @@ public struct LabelDeleted: Sendable, Equatable {
     }
 }
 
+/// The dataset was deleted: always the last event of its stream.
+///
+/// `decide` refuses every later command on the dataset, including creating it again under
+/// the same id (``DomainError/datasetDeleted(_:by:at:)``); `evolve` drops its samples.
+/// The log keeps every earlier event, so the dataset stays auditable and can still be
+/// replayed as of any position before this event. Carries what was deleted (name, sample
+/// count) so that an auditor reads the event without replaying the stream.
+public struct DatasetDeleted: Sendable, Equatable {
+    public var name: String
+    /// Samples the dataset held when it was deleted.
+    public var sampleCount: UInt64
+    public var by: String
+    public var at: Instant
+
+    public init(name: String, sampleCount: UInt64, by: String, at: Instant) {
+        self.name = name
+        self.sampleCount = sampleCount
+        self.by = by
+        self.at = at
+    }
+}
+
 // MARK: - Samples
 
 /// One image entering a dataset.

@@ -16,6 +16,9 @@ public struct DatasetInfo: Sendable, Equatable {
     public var summary: DatasetSummary
     /// The dataset's continuous-mode setting (nil: never configured; `newSamples == 0`: off).
     public var continuousAutoLabeling: ContinuousAutoLabelingConfigured?
+    /// Set when the dataset was deleted: who, when, and what it held. Readers show a
+    /// deleted dataset as missing (it has no samples any more).
+    public var deletion: DatasetDeleted?
 
     public init(_ state: DatasetState) {
         id = state.id
@@ -26,5 +29,6 @@ public struct DatasetInfo: Sendable, Equatable {
         version = state.version
         summary = DatasetSummary(state)
         continuousAutoLabeling = state.continuousAutoLabeling
+        deletion = state.deletion
     }
 }

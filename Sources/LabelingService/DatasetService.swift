@@ -79,15 +79,17 @@ public final class DatasetService: Sendable {
 
     // MARK: - Queries
 
-    /// The dataset's state including every durable event (nil if it was never created).
-    /// A copy shares storage with the hot state until either changes: hold it briefly.
+    /// The dataset's state including every durable event (nil if it was never created or
+    /// was deleted). A copy shares storage with the hot state until either changes: hold it
+    /// briefly.
     public func state(of dataset: DatasetID) async throws(ServiceError) -> DatasetState? {
         let state = try await session(dataset).current()
-        return state.isCreated ? state : nil
+        return state.exists ? state : nil
     }
 
     /// The dataset without its samples, including every durable event (nil if it was never
-    /// created). Prefer this to ``state(of:)`` on hot paths: see ``DatasetInfo``.
+    /// created; a deleted dataset has ``DatasetInfo/deletion`` set, so that a reader can say
+    /// so). Prefer this to ``state(of:)`` on hot paths: see ``DatasetInfo``.
     public func info(of dataset: DatasetID) async throws(ServiceError) -> DatasetInfo? {
         try await session(dataset).info()
     }

@@ -43,7 +43,7 @@ actor DatasetSession {
         return state
     }
 
-    /// The dataset without its samples (nil if it was never created).
+    /// The dataset without its samples (nil if it was never created; deleted ones included).
     func info() throws(ServiceError) -> DatasetInfo? {
         try catchUp()
         return state.isCreated ? DatasetInfo(state) : nil

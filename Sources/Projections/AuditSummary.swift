@@ -14,6 +14,8 @@ enum AuditSummary {
             "renamed label '\(e.oldName)' → '\(e.newName)'"
         case .labelDeleted(let e):
             "deleted label '\(e.name)' (stripped from \(e.strippedSamples.count) samples)"
+        case .datasetDeleted(let e):
+            "deleted dataset '\(e.name)' with \(count(Int(e.sampleCount), "sample"))"
         case .samplesAdded(let e):
             "added \(count(e.samples.count, "sample"))"
         case .samplesDeleted(let e):

@@ -224,6 +224,9 @@ struct DatasetsApplier: EventApplier {
                 touched += 1
             }
 
+        case .datasetDeleted:
+            touched = try dropDataset(dataset, position: position, db)
+
         case .autoLabelTaskQueued, .taskStarted, .taskRunning, .taskProgressed, .taskTrainingFinished,
             .taskSucceeded, .taskFailed, .taskStopRequested, .taskStopped, .modelRegistered,
             .continuousAutoLabelingConfigured:
@@ -388,5 +391,32 @@ struct DatasetsApplier: EventApplier {
             try statement.execute(arguments: [Int64(v.version), Int64(v.position), dataset])
         }
         versions.removeAll(keepingCapacity: true)
+    }
+
+    // MARK: - Deletion
+
+    /// `DatasetDeleted`: the dataset's rows leave every table but the audit index, which
+    /// keeps its events and gains one "dataset deleted" row per sample it still held (so a
+    /// sample's trail ends with the deletion). Counter deltas buffered for the dataset are
+    /// written first, then their rows deleted with the rest: nothing of it is left for
+    /// ``finish(_:)`` to recreate. Returns the number of samples dropped.
+    private mutating func dropDataset(_ dataset: String, position: UInt64, _ db: Database) throws -> Int {
+        // The statements below read and delete rows through SQL: buffered rows go first.
+        try rows.flush(db)
+        try flushCounters(db)
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO audit_samples(sample_id, dataset, position, change, before, after)
+            SELECT sample_id, dataset, ?, 'dataset deleted',
+                CASE state WHEN 0 THEN 'unlabeled' WHEN 1 THEN 'toBeConfirmed' ELSE 'labeled' END, 'deleted'
+            FROM samples WHERE dataset = ?
+            """, arguments: [Int64(position), dataset])
+        let dropped = db.changesCount
+        // By seq through samples_by_id: sample_labels is keyed by seq, not by dataset.
+        try db.execute(
+            sql: "DELETE FROM sample_labels WHERE seq IN (SELECT seq FROM samples WHERE dataset = ?)", arguments: [dataset])
+        for table in ["samples", "labels", "hard_detail_stats", "sample_stats", "datasets"] {
+            try db.execute(sql: "DELETE FROM \(table) WHERE dataset = ?", arguments: [dataset])
+        }
+        return dropped
     }
 }

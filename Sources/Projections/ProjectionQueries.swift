@@ -274,13 +274,18 @@ public struct ProjectionQueries: Sendable {
         }
     }
 
-    /// The datasets whose stream had an event at or before `position`.
+    /// The datasets that existed at `position`: created at or before it and not deleted by
+    /// then. Read from the audit index, which keeps deleted datasets (the `datasets` table
+    /// does not). O(events) in the index: for offline replays, not for request paths.
     public func datasetIDs(asOfPosition position: UInt64) throws(ProjectionError) -> [DatasetID] {
         try read(.datasets) { db in
             try String.fetchAll(db, sql: """
-                SELECT d.dataset FROM datasets d WHERE EXISTS(
-                    SELECT 1 FROM audit_events a WHERE a.dataset = d.dataset AND a.position <= ?)
-                ORDER BY d.dataset
+                SELECT c.dataset FROM audit_events c
+                WHERE c.type = 'DatasetCreated' AND c.dataset IS NOT NULL AND c.position <= ?1
+                    AND NOT EXISTS(
+                        SELECT 1 FROM audit_events d
+                        WHERE d.dataset = c.dataset AND d.type = 'DatasetDeleted' AND d.position <= ?1)
+                ORDER BY c.dataset
                 """, arguments: [Int64(position)]).map { DatasetID($0) }
         }
     }

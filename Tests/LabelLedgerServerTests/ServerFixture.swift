@@ -31,6 +31,21 @@ struct ServerFixture {
             foreign: try runtime.tokens.create(name: "olga", role: .admin, project: "other"))
     }
 
+    /// Makes a fixture, runs `body` against its router, and removes it again.
+    static func run(
+        name: String = #function, maxBodyBytes: Int = 4 << 20,
+        _ body: @escaping @Sendable (ServerFixture, Client) async throws -> Void
+    ) async throws {
+        let fixture = try await make(name: name, maxBodyBytes: maxBodyBytes)
+        do {
+            try await fixture.test { client in try await body(fixture, client) }
+        } catch {
+            await fixture.cleanup()
+            throw error
+        }
+        await fixture.cleanup()
+    }
+
     func cleanup() async {
         await runtime.close()
         try? FileManager.default.removeItem(at: root)
@@ -48,6 +63,10 @@ struct ServerFixture {
         var body: Data
         var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]) ?? [:] }
         var errorCode: String? { json["error_code"] as? String }
+        var errorMessage: String? { json["error_msg"] as? String }
+        var text: String { String(decoding: body, as: UTF8.self) }
+        /// The per-sample results of a batch answer.
+        var results: [[String: Any]] { (json["results"] as? [[String: Any]]) ?? [] }
     }
 
     struct Client: Sendable {
@@ -87,6 +106,41 @@ struct ServerFixture {
             return "/v2/demo/datasets/\(reply.json["dataset_id"] as? String ?? "?")"
         }
 
+        /// A classification dataset ready for active learning: 5 "cat" and 5 "dog" labeled
+        /// samples and 2 unlabeled ones. Returns its path prefix and the sample ids.
+        func createTrainableDataset() async throws -> (dataset: String, samples: [String]) {
+            let dataset = try await createDataset(labels: ["cat", "dog"])
+            let samples = try await addSamples(
+                dataset, count: 12, labels: ["cat", "cat", "cat", "cat", "cat", "dog", "dog", "dog", "dog", "dog"])
+            return (dataset, samples)
+        }
+
+        /// Adds `count` samples with machine labels ("cat", score 1): they land To Be Confirmed.
+        func addMachineSamples(_ dataset: String, count: Int, prefix: String = "m") async throws -> [String] {
+            let samples: [[String: Any]] = (0..<count).map {
+                ["name": "\(prefix)\($0).png", "data": TestPNG.pattern(width: 8, height: 8, seed: 500 + $0).base64EncodedString(),
+                 "labels": [["name": "cat"]]]
+            }
+            let reply = try await call(
+                .post, dataset + "/data-annotations/samples", token: fixture.admin, json: ["samples": samples, "final_annotation": false])
+            #expect(reply.status == .ok)
+            return reply.results.compactMap { $0["sample_id"] as? String }
+        }
+
+        /// Queues an auto-label task (no reactor runs in these tests: it stays queued).
+        func startTask(_ dataset: String) async throws -> String {
+            let reply = try await call(
+                .post, dataset + "/tasks", token: fixture.reviewer, json: ["task_type": "auto-label", "config": ["algorithm_type": "fast"]])
+            #expect(reply.status == .ok, "\(reply.text)")
+            return reply.json["task_id"] as? String ?? "?"
+        }
+
+        /// Deletes the dataset as admin and expects success.
+        func deleteDataset(_ dataset: String) async throws {
+            let reply = try await call(.delete, dataset, token: fixture.admin)
+            #expect(reply.status == .ok, "\(reply.text)")
+        }
+
         /// Adds `count` generated PNG samples; returns their ids in order.
         func addSamples(
             _ dataset: String, count: Int, labels: [String?] = [], width: Int = 16, height: Int = 16, prefix: String = "img"
@@ -111,3 +165,16 @@ extension Data {
         self.init(buffer.readableBytesView)
     }
 }
+
+/// Expects an error answer: the status and the JSON `error_code`.
+func expectError(
+    _ reply: ServerFixture.Reply, _ status: HTTPResponse.Status, _ code: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
+    #expect(reply.status == status, "\(reply.text)", sourceLocation: sourceLocation)
+    #expect(reply.errorCode == code, "\(reply.text)", sourceLocation: sourceLocation)
+    #expect(reply.errorMessage?.isEmpty == false, "an error names its rule", sourceLocation: sourceLocation)
+}
+
+/// The dataset id at the end of a path prefix `/v2/demo/datasets/<id>`.
+func datasetID(of path: String) -> String { String(path.split(separator: "/").last ?? "") }

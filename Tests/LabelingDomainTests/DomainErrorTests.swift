@@ -22,12 +22,13 @@ let everyError: [DomainError] = [
     .invalidIdentifier(kind: "sample", value: ""), .unknownEventType("X"), .unsupportedSchemaVersion(type: "X", version: 9),
     .malformedPayload(type: "X", reason: "r"), .snapshotFormatMismatch(found: 0, expected: 1), .malformedSnapshot("r"),
     .invalidContinuousThreshold(-1),
+    .datasetDeleted("d", by: "ada", at: t0), .datasetHasActiveTask(task: "t", status: .running),
 ]
 
 @Suite struct DomainErrorTests {
     @Test func every_code_is_distinct_and_well_formed() {
-        // The code table in DomainError.swift has 53 rows, one per case.
-        #expect(everyError.count == 53)
+        // The code table in DomainError.swift has 55 rows, one per case.
+        #expect(everyError.count == 55)
         let codes = everyError.map(\.code)
         #expect(Set(codes).count == codes.count)
         for code in codes {

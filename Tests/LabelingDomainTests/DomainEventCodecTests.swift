@@ -31,6 +31,7 @@ let everyEvent: [DomainEvent] = {
         .taskStopRequested(TaskStopRequested(taskID: "t1", by: "ana", at: at(8))),
         .taskStopped(TaskStopped(taskID: "t1", at: at(9))),
         .continuousAutoLabelingConfigured(ContinuousAutoLabelingConfigured(newSamples: 25, algorithm: .accurate, by: "ana", at: at(11))),
+        .datasetDeleted(DatasetDeleted(name: "n", sampleCount: 2, by: "ada", at: at(11))),
         .modelRegistered(ModelRegistered(model: ModelRef(name: "yolo", version: "8"), type: .objectDetection, commandLine: ["/opt/yolo", "--fast"], timeoutSeconds: 600, by: "ops", at: at(10))),
     ]
 }()

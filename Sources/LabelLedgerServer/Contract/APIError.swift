@@ -77,7 +77,7 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
         case let error as DomainError: APIError(error)
         case let error as ProjectionError: APIError(error)
         case let error as LogError: APIError(.internalServerError, code: error.code, error.message)
-        case let error as DecodingError: APIError.badRequest("the request body is not valid: \(Self.describe(error))", code: "LabelLedger.API.422")
+        case let error as DecodingError: APIError.badRequest("the request body is not valid: \(Self.describe(error))")
         default: APIError(.internalServerError, code: "LabelLedger.API.500", "\(error)")
         }
     }

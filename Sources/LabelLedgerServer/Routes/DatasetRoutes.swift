@@ -13,6 +13,7 @@ struct DatasetRoutes: Sendable {
         group.post("datasets", use: create)
         group.get("datasets", use: list)
         group.get("datasets/:dataset_id", use: get)
+        group.delete("datasets/:dataset_id", use: delete)
         group.get("datasets/:dataset_id/data-annotations/stats", use: stats)
         group.get("datasets/:dataset_id/data-annotations/labels", use: labels)
         group.post("datasets/:dataset_id/data-annotations/labels", use: addLabels)
@@ -43,7 +44,9 @@ struct DatasetRoutes: Sendable {
         let ids = try support.runtime.queries.datasetIDs().filter { $0.rawValue.hasPrefix(project + "/") }
         var datasets: [DatasetResponse] = []
         for id in ids.sorted(by: { $0.rawValue < $1.rawValue }) {
-            if let info = try await support.service.info(of: id) { datasets.append(Self.response(info, position: support.runtime.log.head)) }
+            if let info = try await support.service.info(of: id), info.deletion == nil {
+                datasets.append(Self.response(info, position: support.runtime.log.head))
+            }
         }
         return DatasetListResponse(datasets: datasets, total_number: datasets.count)
     }
@@ -82,6 +85,21 @@ struct DatasetRoutes: Sendable {
         return response
     }
 
+    /// Deletes the dataset (admin): a `DatasetDeleted` event. Afterwards the dataset and
+    /// everything under it answer 404 (`LabelLedger.1046`) and the list leaves it out;
+    /// `as_of_position` before the deletion still shows it, and its history stays in the
+    /// log and the audit index. 409 (`LabelLedger.1047`) while an auto-labeling task is
+    /// queued or running: stop it first.
+    @Sendable func delete(_ request: Request, context: LedgerRequestContext) async throws -> Response {
+        let (dataset, identity) = try support.datasetID(context, role: .admin)
+        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
+        return try await support.once(request, identity: identity) { commandID in
+            let outcome = try await support.execute(
+                .deleteDataset(by: identity.name, at: .now), on: dataset, identity: identity, commandID: commandID)
+            return (VersionResponse(success: true, version: outcome.version), outcome.version)
+        }
+    }
+
     static func response(_ info: DatasetInfo, position: UInt64) -> DatasetResponse {
         DatasetResponse(
             dataset_id: RouteSupport.publicID(info.id), dataset_name: info.name, dataset_type: info.type.rawValue,
@@ -114,7 +132,7 @@ struct DatasetRoutes: Sendable {
     @Sendable func addLabels(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, identity) = try support.datasetID(context, role: .admin)
         let body = try await support.decode(LabelsRequest.self, from: request)
-        try support.checkIfMatch(request, state: try await support.info(dataset))
+        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         return try await support.once(request, identity: identity, status: .created) { commandID in
             let outcome = try await support.execute(
                 .addLabels(body.labels.map { LabelDefinition(name: $0.name, color: $0.color) }, by: identity.name),
@@ -127,7 +145,7 @@ struct DatasetRoutes: Sendable {
         let (dataset, identity) = try support.datasetID(context, role: .admin)
         let body = try await support.decode(RenameRequest.self, from: request)
         guard !body.labels.isEmpty else { throw APIError.badRequest("labels must not be empty") }
-        try support.checkIfMatch(request, state: try await support.info(dataset))
+        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         return try await support.once(request, identity: identity) { commandID in
             var version: UInt64 = 0
             for (index, item) in body.labels.enumerated() {
@@ -145,7 +163,7 @@ struct DatasetRoutes: Sendable {
         let (dataset, identity) = try support.datasetID(context, role: .admin)
         let name = try context.parameters.require("label_name")
         let strip = request.uri.queryParameters["delete_policy"] == "1"
-        try support.checkIfMatch(request, state: try await support.info(dataset))
+        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         return try await support.once(request, identity: identity) { commandID in
             let outcome = try await support.execute(
                 .deleteLabel(name: name.removingPercentEncoding ?? name, stripFromSamples: strip, by: identity.name),

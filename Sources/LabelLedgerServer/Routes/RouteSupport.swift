@@ -21,20 +21,26 @@ struct RouteSupport: Sendable {
         return (DatasetID("\(project)/\(id)"), identity)
     }
 
-    /// The dataset as it is now (without its samples), or 404.
+    /// The dataset as it is now (without its samples), or 404: `LabelLedger.API.404` for an
+    /// id that never existed, `LabelLedger.1046` for a deleted dataset.
     func info(_ dataset: DatasetID) async throws -> DatasetInfo {
         guard let info = try await service.info(of: dataset) else {
             throw APIError.notFound("dataset '\(Self.publicID(dataset))'")
         }
+        if let deletion = info.deletion {
+            throw APIError(DomainError.datasetDeleted(info.id, by: deletion.by, at: deletion.at))
+        }
         return info
     }
 
-    /// Answers a read from the projections (settled by the caller), with the same 404 as
-    /// ``info(_:)`` when they know no such dataset — no trip through the dataset's actor.
-    func projected<T>(_ dataset: DatasetID, _ read: (ProjectionQueries) throws -> T) throws -> T {
+    /// Answers a read from the projections (settled by the caller) without a trip through
+    /// the dataset's actor. When they know no such dataset, ``info(_:)`` says why (never
+    /// created, or deleted) with its 404.
+    func projected<T>(_ dataset: DatasetID, _ read: (ProjectionQueries) throws -> T) async throws -> T {
         do {
             return try read(runtime.queries)
         } catch ProjectionError.datasetNotFound {
+            _ = try await info(dataset)
             throw APIError.notFound("dataset '\(Self.publicID(dataset))'")
         }
     }
@@ -70,8 +76,27 @@ struct RouteSupport: Sendable {
         }
     }
 
+    /// `If-Match` (and the dataset's existence, 404) for a mutating request on `dataset`,
+    /// unless the request is a retry that ``once(_:identity:status:_:)`` answers from the
+    /// stored first answer: a retry gets that answer although the dataset has moved on (or
+    /// was deleted) since, as `Idempotency-Key` promises.
+    func checkIfMatch(_ request: Request, dataset: DatasetID, identity: APIIdentity) async throws {
+        guard try !isRetry(request, identity: identity) else { return }
+        try checkIfMatch(request, state: try await info(dataset))
+    }
+
     func idempotencyKey(_ request: Request) -> String? {
         request.headers[.idempotencyKey].flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
+    }
+
+    /// Whether `once` holds an answer for this request's `Idempotency-Key`.
+    func isRetry(_ request: Request, identity: APIIdentity) throws -> Bool {
+        guard let key = idempotencyKey(request) else { return false }
+        return try runtime.idempotency.answer(scope: Self.idempotencyScope(request, identity), key: key) != nil
+    }
+
+    private static func idempotencyScope(_ request: Request, _ identity: APIIdentity) -> String {
+        identity.name + " " + request.method.rawValue + " " + request.uri.path
     }
 
     /// Runs a mutating request once per `Idempotency-Key`: a retry gets the first answer
@@ -81,7 +106,7 @@ struct RouteSupport: Sendable {
         _ body: @Sendable (_ commandID: String?) async throws -> (T, UInt64?)
     ) async throws -> Response {
         let key = idempotencyKey(request)
-        let scope = identity.name + " " + request.method.rawValue + " " + request.uri.path
+        let scope = Self.idempotencyScope(request, identity)
         if let key, let answer = try runtime.idempotency.answer(scope: scope, key: key) {
             var response = Response(
                 status: HTTPResponse.Status(code: answer.status), headers: [.contentType: "application/json"],

@@ -32,7 +32,7 @@ struct SampleRoutes: Sendable {
         let body = try await support.decode(AddSamplesRequest.self, from: request)
         guard !body.samples.isEmpty else { throw APIError.badRequest("samples must not be empty") }
         let state = try await support.info(dataset)
-        try support.checkIfMatch(request, state: state)
+        if try !support.isRetry(request, identity: identity) { try support.checkIfMatch(request, state: state) }
         let machine = body.final_annotation == false
         return try await support.once(request, identity: identity) { commandID in
             // One slot per requested sample: nil until the domain has decided it.
@@ -175,7 +175,7 @@ struct SampleRoutes: Sendable {
         }
         let head = support.runtime.log.head
         try await support.runtime.settle(head)
-        let page = try support.projected(dataset) { try $0.sampleDocuments(sampleQuery) }
+        let page = try await support.projected(dataset) { try $0.sampleDocuments(sampleQuery) }
         var body = ByteBuffer()
         body.reserveCapacity(page.json.count + 80)
         body.writeString("{\"samples\":")
@@ -192,7 +192,7 @@ struct SampleRoutes: Sendable {
         let (dataset, _) = try support.datasetID(context)
         let id = try context.parameters.require("sample_id")
         try await support.runtime.settle(support.runtime.log.head)
-        guard let document = try support.projected(dataset, { try $0.sampleDocument(SampleID(id), in: dataset) }) else {
+        guard let document = try await support.projected(dataset, { try $0.sampleDocument(SampleID(id), in: dataset) }) else {
             throw APIError.notFound("sample '\(id)'")
         }
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
@@ -228,7 +228,7 @@ struct SampleRoutes: Sendable {
         let (dataset, identity) = try support.datasetID(context)
         let body = try await support.decode(UpdateSamplesRequest.self, from: request)
         guard !body.samples.isEmpty else { throw APIError.badRequest("samples must not be empty") }
-        try support.checkIfMatch(request, state: try await support.info(dataset))
+        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         var updates: [SampleLabelUpdate] = []
         for item in body.samples {
             updates.append(SampleLabelUpdate(sampleID: SampleID(item.sample_id), labels: try (item.labels ?? []).map { try $0.manualLabel() }))
@@ -239,14 +239,14 @@ struct SampleRoutes: Sendable {
     @Sendable func delete(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, identity) = try support.datasetID(context, role: .admin)
         let body = try await support.decode(SampleIDsRequest.self, from: request)
-        try support.checkIfMatch(request, state: try await support.info(dataset))
+        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         return try await batch(request, identity: identity, dataset: dataset, .deleteSamples(body.samples.map { SampleID($0) }, by: identity.name))
     }
 
     @Sendable func confirm(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, identity) = try support.datasetID(context)
         let body = try await support.decode(UpdateSamplesRequest.self, from: request)
-        try support.checkIfMatch(request, state: try await support.info(dataset))
+        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         var confirmations: [SampleConfirmation] = []
         for item in body.samples {
             confirmations.append(SampleConfirmation(
@@ -258,14 +258,14 @@ struct SampleRoutes: Sendable {
     @Sendable func reject(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, identity) = try support.datasetID(context)
         let body = try await support.decode(SampleIDsRequest.self, from: request)
-        try support.checkIfMatch(request, state: try await support.info(dataset))
+        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         return try await batch(request, identity: identity, dataset: dataset, .rejectSamples(body.samples.map { SampleID($0) }, by: identity.name))
     }
 
     @Sendable func hard(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, identity) = try support.datasetID(context)
         let body = try await support.decode(HardMarkRequest.self, from: request)
-        try support.checkIfMatch(request, state: try await support.info(dataset))
+        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         let ids = body.samples.map { SampleID($0) }
         let command: DatasetCommand = body.hard
             ? .markHard(ids, reasonCodes: body.reasons ?? [], coefficient: body.coefficient ?? 1, by: identity.name)

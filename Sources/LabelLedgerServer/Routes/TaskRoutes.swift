@@ -34,7 +34,7 @@ struct TaskRoutes: Sendable {
         case "accurate": algorithm = .accurate
         default: throw APIError.badRequest("algorithm_type must be fast or accurate")
         }
-        try support.checkIfMatch(request, state: try await support.info(dataset))
+        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         return try await support.once(request, identity: identity) { commandID in
             let outcome = try await support.execute(
                 .configureContinuousAutoLabeling(
@@ -63,7 +63,7 @@ struct TaskRoutes: Sendable {
             guard let colon = id.firstIndex(of: ":") else { throw APIError.badRequest("model_id must be name:version") }
             return ModelRef(name: String(id[..<colon]), version: String(id[id.index(after: colon)...]))
         }
-        try support.checkIfMatch(request, state: try await support.info(dataset))
+        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         return try await support.once(request, identity: identity) { commandID in
             let task = TaskID(UUID().uuidString.lowercased())
             let outcome = try await support.execute(
@@ -97,6 +97,7 @@ struct TaskRoutes: Sendable {
 
     @Sendable func get(_ request: Request, context: LedgerRequestContext) async throws -> TaskDTO {
         let (dataset, _) = try support.datasetID(context)
+        _ = try await support.info(dataset)
         let id = try context.parameters.require("task_id")
         try await support.runtime.settle(support.runtime.log.head)
         guard let task = try support.runtime.queries.task(TaskID(id), of: dataset) else { throw APIError.notFound("task '\(id)'") }
@@ -108,6 +109,7 @@ struct TaskRoutes: Sendable {
     @Sendable func stop(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, identity) = try support.datasetID(context, role: .reviewer)
         let id = TaskID(try context.parameters.require("task_id"))
+        _ = try await support.info(dataset)
         return try await support.once(request, identity: identity) { commandID in
             let outcome = try await support.execute(.requestStop(id, by: identity.name, at: .now), on: dataset, identity: identity, commandID: commandID)
             return (StopResponse(task_id: id.rawValue, status: TaskStatus.stopping.rawValue), outcome.version)

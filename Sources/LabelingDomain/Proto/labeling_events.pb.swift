@@ -543,6 +543,28 @@ public nonisolated struct Labelledger_Domain_LabelDeleted: Sendable {
   public init() {}
 }
 
+/// "DatasetDeleted", schema 1. The last event of its stream: `decide` refuses every later
+/// command (the id is never reused); the read models drop the dataset's rows, the log and
+/// the audit index keep its whole history. Carries what was deleted, for auditors.
+public nonisolated struct Labelledger_Domain_DatasetDeleted: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var name: String = String()
+
+  /// Samples the dataset held when it was deleted.
+  public var sampleCount: UInt64 = 0
+
+  public var by: String = String()
+
+  public var atMicros: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Labelledger_Domain_NewSampleProto: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -1164,6 +1186,16 @@ public nonisolated struct Labelledger_Domain_DatasetSnapshot: @unchecked Sendabl
     get {_storage._createdAtMicros}
     set {_uniqueStorage()._createdAtMicros = newValue}
   }
+
+  /// Present once the dataset is deleted (a deleted state has no samples).
+  public var deletion: Labelledger_Domain_DatasetDeleted {
+    get {_storage._deletion ?? Labelledger_Domain_DatasetDeleted()}
+    set {_uniqueStorage()._deletion = newValue}
+  }
+  /// Returns true if `deletion` has been explicitly set.
+  public var hasDeletion: Bool {_storage._deletion != nil}
+  /// Clears the value of `deletion`. Subsequent reads from it will return its default value.
+  public mutating func clearDeletion() {_uniqueStorage()._deletion = nil}
 
   /// Samples: every `sample_*` column has one entry per sample, same order.
   public var sampleIds: [String] {
@@ -1969,6 +2001,51 @@ nonisolated extension Labelledger_Domain_LabelDeleted: SwiftProtobuf.Message, Sw
     if lhs.name != rhs.name {return false}
     if lhs.strippedSampleIds != rhs.strippedSampleIds {return false}
     if lhs.by != rhs.by {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Labelledger_Domain_DatasetDeleted: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DatasetDeleted"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{3}sample_count\0\u{1}by\0\u{3}at_micros\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.sampleCount) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.by) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.atMicros) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    if self.sampleCount != 0 {
+      try visitor.visitSingularUInt64Field(value: self.sampleCount, fieldNumber: 2)
+    }
+    if !self.by.isEmpty {
+      try visitor.visitSingularStringField(value: self.by, fieldNumber: 3)
+    }
+    if self.atMicros != 0 {
+      try visitor.visitSingularInt64Field(value: self.atMicros, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Labelledger_Domain_DatasetDeleted, rhs: Labelledger_Domain_DatasetDeleted) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs.sampleCount != rhs.sampleCount {return false}
+    if lhs.by != rhs.by {return false}
+    if lhs.atMicros != rhs.atMicros {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -3242,7 +3319,7 @@ nonisolated extension Labelledger_Domain_ModelRegistered: SwiftProtobuf.Message,
 
 nonisolated extension Labelledger_Domain_DatasetSnapshot: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DatasetSnapshot"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}state_format_version\0\u{1}version\0\u{1}created\0\u{3}dataset_id\0\u{1}name\0\u{1}type\0\u{1}description\0\u{1}labels\0\u{3}created_at_micros\0\u{4}\u{b}sample_ids\0\u{3}sample_names\0\u{3}sample_states\0\u{3}sample_widths\0\u{3}sample_heights\0\u{3}sample_channels\0\u{3}sample_label_counts\0\u{3}sample_prediction_counts\0\u{4}\u{3}label_name_indexes\0\u{3}label_annotator_indexes\0\u{3}label_flags\0\u{3}label_boxes\0\u{3}label_scores\0\u{3}string_table\0\u{1}annotators\0\u{4}\u{4}hard_marks\0\u{1}tasks\0\u{3}active_task_id\0\u{3}continuous_auto_labeling\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}state_format_version\0\u{1}version\0\u{1}created\0\u{3}dataset_id\0\u{1}name\0\u{1}type\0\u{1}description\0\u{1}labels\0\u{3}created_at_micros\0\u{1}deletion\0\u{4}\u{a}sample_ids\0\u{3}sample_names\0\u{3}sample_states\0\u{3}sample_widths\0\u{3}sample_heights\0\u{3}sample_channels\0\u{3}sample_label_counts\0\u{3}sample_prediction_counts\0\u{4}\u{3}label_name_indexes\0\u{3}label_annotator_indexes\0\u{3}label_flags\0\u{3}label_boxes\0\u{3}label_scores\0\u{3}string_table\0\u{1}annotators\0\u{4}\u{4}hard_marks\0\u{1}tasks\0\u{3}active_task_id\0\u{3}continuous_auto_labeling\0")
 
   fileprivate class _StorageClass {
     var _stateFormatVersion: UInt32 = 0
@@ -3254,6 +3331,7 @@ nonisolated extension Labelledger_Domain_DatasetSnapshot: SwiftProtobuf.Message,
     var _description_p: String = String()
     var _labels: [Labelledger_Domain_LabelDefinitionProto] = []
     var _createdAtMicros: Int64 = 0
+    var _deletion: Labelledger_Domain_DatasetDeleted? = nil
     var _sampleIds: [String] = []
     var _sampleNames: [String] = []
     var _sampleStates: [UInt32] = []
@@ -3292,6 +3370,7 @@ nonisolated extension Labelledger_Domain_DatasetSnapshot: SwiftProtobuf.Message,
       _description_p = source._description_p
       _labels = source._labels
       _createdAtMicros = source._createdAtMicros
+      _deletion = source._deletion
       _sampleIds = source._sampleIds
       _sampleNames = source._sampleNames
       _sampleStates = source._sampleStates
@@ -3338,6 +3417,7 @@ nonisolated extension Labelledger_Domain_DatasetSnapshot: SwiftProtobuf.Message,
         case 7: try { try decoder.decodeSingularStringField(value: &_storage._description_p) }()
         case 8: try { try decoder.decodeRepeatedMessageField(value: &_storage._labels) }()
         case 9: try { try decoder.decodeSingularInt64Field(value: &_storage._createdAtMicros) }()
+        case 10: try { try decoder.decodeSingularMessageField(value: &_storage._deletion) }()
         case 20: try { try decoder.decodeRepeatedStringField(value: &_storage._sampleIds) }()
         case 21: try { try decoder.decodeRepeatedStringField(value: &_storage._sampleNames) }()
         case 22: try { try decoder.decodeRepeatedUInt32Field(value: &_storage._sampleStates) }()
@@ -3365,6 +3445,10 @@ nonisolated extension Labelledger_Domain_DatasetSnapshot: SwiftProtobuf.Message,
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
     try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
       if _storage._stateFormatVersion != 0 {
         try visitor.visitSingularUInt32Field(value: _storage._stateFormatVersion, fieldNumber: 1)
       }
@@ -3392,6 +3476,9 @@ nonisolated extension Labelledger_Domain_DatasetSnapshot: SwiftProtobuf.Message,
       if _storage._createdAtMicros != 0 {
         try visitor.visitSingularInt64Field(value: _storage._createdAtMicros, fieldNumber: 9)
       }
+      try { if let v = _storage._deletion {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+      } }()
       if !_storage._sampleIds.isEmpty {
         try visitor.visitRepeatedStringField(value: _storage._sampleIds, fieldNumber: 20)
       }
@@ -3467,6 +3554,7 @@ nonisolated extension Labelledger_Domain_DatasetSnapshot: SwiftProtobuf.Message,
         if _storage._description_p != rhs_storage._description_p {return false}
         if _storage._labels != rhs_storage._labels {return false}
         if _storage._createdAtMicros != rhs_storage._createdAtMicros {return false}
+        if _storage._deletion != rhs_storage._deletion {return false}
         if _storage._sampleIds != rhs_storage._sampleIds {return false}
         if _storage._sampleNames != rhs_storage._sampleNames {return false}
         if _storage._sampleStates != rhs_storage._sampleStates {return false}

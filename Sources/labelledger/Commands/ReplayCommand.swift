@@ -94,6 +94,9 @@ struct ReplayCommand: AsyncParsableCommand {
         let summary = DatasetSummary(asOf.state)
         let s = summary.sampleStats
         print("dataset \(id) '\(summary.name)' (\(summary.type)) as of position \(asOf.position): version \(summary.version), last event at \(asOf.lastEventPosition)\(asOf.lastEventAt.map { " (" + TimeArgument.format($0) + ")" } ?? "")")
+        if let deletion = asOf.state.deletion {
+            print("  deleted by \(deletion.by) at \(TimeArgument.format(deletion.at.date)) with \(deletion.sampleCount) samples")
+        }
         print("  sample_stats: un_annotation \(s.unAnnotation), manual_annotation \(s.manualAnnotation), auto_annotation \(s.autoAnnotation), total \(s.total); hard \(summary.hardSamples)")
         for label in summary.labelStats {
             print("  label \(label.name): count \(label.count), sample_count \(label.sampleCount), to confirm \(label.pendingSampleCount)")
@@ -119,6 +122,7 @@ struct ReplayCommand: AsyncParsableCommand {
         return [
             "dataset_id": summary.datasetID.rawValue, "name": summary.name, "type": summary.type.rawValue,
             "version": summary.version, "last_event_position": asOf.lastEventPosition,
+            "deleted": asOf.state.isDeleted,
             "sample_stats": [
                 "un_annotation": s.unAnnotation, "manual_annotation": s.manualAnnotation,
                 "auto_annotation": s.autoAnnotation, "total": s.total,
