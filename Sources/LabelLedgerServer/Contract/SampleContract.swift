@@ -38,16 +38,8 @@ struct SampleLabelDTO: Codable, Sendable {
     }
 }
 
-/// `sample_status` values of the service.
+/// `sample_state` values of the service (responses spell them in Projections' `SampleDocument`).
 enum SampleStatusName {
-    static func name(_ state: SampleState) -> String {
-        switch state {
-        case .labeled: "__ALL__"
-        case .unlabeled: "__NONE__"
-        case .toBeConfirmed: "__AUTO_ANNOTATION__"
-        }
-    }
-
     static func tab(_ text: String?) throws -> SampleTab {
         guard let text, !text.isEmpty else { return .all }
         switch text {
