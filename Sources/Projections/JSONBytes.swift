@@ -4,46 +4,90 @@
 /// Invariant: ``appendString(_:)`` escapes per RFC 8259 (`"`, `\`, and every byte below
 /// 0x20), so any UTF-8 text becomes a valid JSON string; raw appends are for ASCII
 /// literals and for bytes that already are JSON (``appendRaw(_:)``).
-public struct JSONBytes: Sendable {
-    public private(set) var bytes: [UInt8] = []
+///
+/// Non-copyable, over a buffer it owns: an append is a capacity check and a copy, with
+/// none of an array's uniqueness checks (a page of 100 samples is some 2,000 appends).
+public struct JSONBytes: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes written so far.
+    public private(set) var count = 0
 
     public init(capacity: Int = 4096) {
-        bytes.reserveCapacity(capacity)
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
     }
+
+    deinit { base.deallocate() }
+
+    /// A copy of the text.
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
     /// Drops everything after the first `count` bytes.
     mutating func truncate(to count: Int) {
-        bytes.removeSubrange(count...)
+        precondition(count <= self.count)
+        self.count = count
+    }
+
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(to: count + extra) }
+    }
+
+    private mutating func grow(to needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        grown.initialize(from: base, count: count)
+        base.deallocate()
+        base = grown
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    private mutating func appendByte(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
     }
 
     @inline(__always)
     mutating func append(_ literal: StaticString) {
-        literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        literal.withUTF8Buffer { appendRaw($0) }
     }
 
     @inline(__always)
     mutating func appendRaw(_ raw: UnsafeBufferPointer<UInt8>) {
-        bytes.append(contentsOf: raw)
+        guard let source = raw.baseAddress, raw.count > 0 else { return }
+        reserve(raw.count)
+        (base + count).initialize(from: source, count: raw.count)
+        count += raw.count
     }
 
     mutating func appendRaw(_ raw: [UInt8]) {
-        bytes.append(contentsOf: raw)
+        raw.withUnsafeBufferPointer { appendRaw($0) }
     }
 
-    /// A quoted, escaped string.
+    /// A quoted, escaped string. Clean text (the common case) is checked and copied in one pass.
     mutating func appendString(_ text: UnsafeBufferPointer<UInt8>) {
-        bytes.append(UInt8(ascii: "\""))
-        var clean = true
-        for byte in text where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-            clean = false
-            break
+        reserve(text.count + 2)
+        base[count] = UInt8(ascii: "\"")
+        let start = count + 1
+        var copied = 0
+        if let source = text.baseAddress {
+            let target = base + start
+            while copied < text.count {
+                let byte = source[copied]
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { break }
+                target[copied] = byte
+                copied += 1
+            }
         }
-        if clean {
-            bytes.append(contentsOf: text)
-        } else {
-            for byte in text { appendEscaped(byte) }
+        count = start + copied
+        if copied < text.count {
+            for byte in UnsafeBufferPointer(rebasing: text[copied...]) { appendEscaped(byte) }
         }
-        bytes.append(UInt8(ascii: "\""))
+        appendByte(UInt8(ascii: "\""))
     }
 
     mutating func appendString(_ text: String) {
@@ -59,17 +103,19 @@ public struct JSONBytes: Sendable {
         case 0x0D: append("\\r")
         case 0x09: append("\\t")
         case 0..<0x20:
-            let hex: [UInt8] = Array("0123456789abcdef".utf8)
+            let hex: StaticString = "0123456789abcdef"
             append("\\u00")
-            bytes.append(hex[Int(byte >> 4)])
-            bytes.append(hex[Int(byte & 0xF)])
-        default: bytes.append(byte)
+            hex.withUTF8Buffer { digits in
+                appendByte(digits[Int(byte >> 4)])
+                appendByte(digits[Int(byte & 0xF)])
+            }
+        default: appendByte(byte)
         }
     }
 
     mutating func appendInt(_ value: Int64) {
         if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
+            appendByte(UInt8(ascii: "-"))
             // -(Int64.min) overflows; its magnitude fits UInt64.
             appendUnsigned(UInt64(bitPattern: 0 &- value))
         } else {
@@ -78,19 +124,21 @@ public struct JSONBytes: Sendable {
     }
 
     mutating func appendUnsigned(_ value: UInt64) {
-        var count = 0
+        var digits = 1
         var rest = value
-        repeat {
-            count += 1
-            rest /= 10
-        } while rest > 0
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: count))
-        rest = value
-        for i in stride(from: start + count - 1, through: start, by: -1) {
-            bytes[i] = UInt8(ascii: "0") + UInt8(rest % 10)
+        while rest >= 10 {
+            digits += 1
             rest /= 10
         }
+        reserve(digits)
+        rest = value
+        var i = count + digits - 1
+        while i >= count {
+            base[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
+            i -= 1
+        }
+        count += digits
     }
 
     /// A finite number in Swift's shortest round-trip form (`0.93`, `1e-05`); NaN and
@@ -104,6 +152,7 @@ public struct JSONBytes: Sendable {
             appendInt(Int64(value))
             return
         }
-        bytes.append(contentsOf: value.description.utf8)
+        var text = value.description
+        text.withUTF8 { appendRaw($0) }
     }
 }

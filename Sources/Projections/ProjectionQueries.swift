@@ -57,7 +57,9 @@ public struct ProjectionQueries: Sendable {
         let generation = store.generation(.datasets)
         let page: SampleDocumentPage?
         do {
-            page = try generation.pool.read { db in
+            // Outside a transaction: the page is one SELECT (its own snapshot) and the dataset's
+            // type never changes, so BEGIN and COMMIT would buy nothing on this hot path.
+            page = try generation.pool.unsafeRead { db in
                 guard let type = try Self.labelingType(of: query.dataset, db) else { return nil }
                 let statement = try db.cachedStatement(sql: sql)
                 try statement.setArguments(arguments)

@@ -53,11 +53,13 @@ enum SampleDocument {
             out.append(",\"@modelarts:hard_coefficient\":")
             out.appendDouble(sqlite3_column_double(statement, 8))
         }
-        let reasons = hard ? SampleRow.parseReasons(String(decoding: text(7), as: UTF8.self)) : []
+        let reasons = hard ? text(7) : UnsafeBufferPointer(start: nil, count: 0)
         if hard {
             out.append(",\"@modelarts:hard_reasons\":[")
-            for (i, code) in reasons.enumerated() {
-                if i > 0 { out.append(",") }
+            var first = true
+            forEachReason(in: reasons) { code in
+                if !first { out.append(",") }
+                first = false
                 out.appendInt(Int64(code))
             }
             out.append("]")
@@ -72,8 +74,8 @@ enum SampleDocument {
         if hard {
             out.append(",\"hard_details\":{")
             var first = true
-            for code in reasons {
-                guard let detail = hardDetails[code] else { continue }
+            forEachReason(in: reasons) { code in
+                guard let detail = hardDetails[code] else { return }
                 if !first { out.append(",") }
                 first = false
                 out.appendRaw(detail)
@@ -93,6 +95,24 @@ enum SampleDocument {
             out.appendString(usage.manifestName)
         }
         out.append("}")
+    }
+
+    /// Calls `body` with each code of a `hard_reasons` column (decimal codes joined by commas,
+    /// see ``SampleRow``), read from the column's bytes; anything but digits separates codes.
+    @inline(__always)
+    static func forEachReason(in column: UnsafeBufferPointer<UInt8>, _ body: (Int) -> Void) {
+        var code = 0, digits = 0
+        for byte in column {
+            if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 9 {
+                code = code * 10 + Int(byte - UInt8(ascii: "0"))
+                digits += 1
+            } else {
+                if digits > 0 { body(code) }
+                code = 0
+                digits = 0
+            }
+        }
+        if digits > 0 { body(code) }
     }
 
     /// `"<code>":{"id":<code>,"reason":…,"suggestion":…}` for every reason code.

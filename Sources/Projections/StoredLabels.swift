@@ -148,7 +148,7 @@ enum StoredLabels {
     /// The exact form ``json(_:)`` writes is transcoded byte by byte (strings are already
     /// JSON-escaped there, so they are copied as they are); anything else is decoded first.
     static func writeDocument(_ stored: UnsafeBufferPointer<UInt8>, type: LabelingType, into out: inout JSONBytes) {
-        let start = out.bytes.count
+        let start = out.count
         var transcoder = Transcoder(stored)
         if transcoder.write(type: type, into: &out) { return }
         out.truncate(to: start)
