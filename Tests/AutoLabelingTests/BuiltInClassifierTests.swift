@@ -34,6 +34,9 @@ struct BuiltInClassifierTests {
         #expect(accuracy > 0.8)
         #expect(nonHardAccuracy > accuracy)
         #expect(nonHardAccuracy > 0.93)
+        // The fold models form the committee; the pool threshold's bound meets the target when it accepts any.
+        #expect(output.metrics["committee_members"] == 5)
+        if output.calibration.poolAccepted > 0 { #expect(output.calibration.poolLowerBound >= 0.95) }
     }
 }
 

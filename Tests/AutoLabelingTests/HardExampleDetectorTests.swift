@@ -4,7 +4,8 @@ import Testing
 import TestSupport
 @testable import AutoLabeling
 
-/// Hard-example reasons and the held-out calibration of the margin threshold.
+/// Hard-example reasons, the held-out calibration of the margin threshold and the pool
+/// calibration of the committee-confidence threshold.
 struct HardExampleDetectorTests {
     static func prediction(_ top: Double, second: Double, topClass: Int = 0) -> ClassPrediction {
         var p = [Double](repeating: (1 - top - second) / 1, count: 3)
@@ -22,9 +23,20 @@ struct HardExampleDetectorTests {
     }
 
     func candidate(
-        _ p: ClassPrediction, neighbour: Int? = nil, distance: Double? = 0.5, width: Int = 32, height: Int = 32
+        _ p: ClassPrediction, neighbour: Int? = nil, distance: Double? = 0.5, width: Int = 32, height: Int = 32,
+        committee: [Int] = [], committeeConfidence: Double? = nil
     ) -> HardExampleDetector.Candidate {
-        .init(prediction: p, neighbourClass: neighbour ?? p.topClass, relativeDistance: distance, width: width, height: height)
+        .init(
+            prediction: p, neighbourClass: neighbour ?? p.topClass, relativeDistance: distance, width: width, height: height,
+            committeeClasses: committee, committeeConfidence: committeeConfidence)
+    }
+
+    /// `count` confident, typical pool candidates with committee estimates evenly spread over `range`.
+    func pool(_ count: Int, estimates range: ClosedRange<Double>) -> [HardExampleDetector.Candidate] {
+        (0..<count).map { i in
+            let q = range.lowerBound + (range.upperBound - range.lowerBound) * Double(i) / Double(count - 1)
+            return candidate(Self.prediction(0.9, second: 0.05), committee: [0, 0, 0], committeeConfidence: q)
+        }
     }
 
     @Test func test_a_confident_typical_prediction_is_not_hard() {
@@ -39,6 +51,12 @@ struct HardExampleDetectorTests {
     @Test func test_disagreeing_neighbours_give_reason_2() {
         let finding = detector().assess(candidate(Self.prediction(0.9, second: 0.05), neighbour: 2))
         #expect(finding?.reasons == [.clusteringDisagrees])
+    }
+
+    @Test func test_a_disagreeing_committee_member_gives_reason_2() {
+        let p = Self.prediction(0.9, second: 0.05)
+        #expect(detector().assess(candidate(p, committee: [0, 0, 0, 0, 0])) == nil)
+        #expect(detector().assess(candidate(p, committee: [0, 0, 2, 0, 0]))?.reasons == [.clusteringDisagrees])
     }
 
     @Test func test_far_from_the_class_gives_reason_3() {
@@ -92,6 +110,58 @@ struct HardExampleDetectorTests {
         var detector = detector()
         detector.calibrate(heldOut: heldOut)
         #expect(!detector.calibration.targetMet)
+    }
+
+    @Test func test_pool_calibration_accepts_the_most_confident_run_whose_estimated_accuracy_bound_meets_the_target() {
+        let candidates = pool(400, estimates: 0.5...1)
+        var detector = detector(threshold: 0.3)
+        detector.calibrate(pool: candidates)
+        let c = detector.calibration
+        let accepted = candidates.filter { detector.assess($0) == nil }
+        let q = accepted.compactMap(\.committeeConfidence)
+        // The accepted ones are exactly those at or above the threshold, and their bound meets the target.
+        #expect(c.poolAccepted == accepted.count && accepted.count > 0 && accepted.count < candidates.count)
+        #expect(q.allSatisfy { $0 >= c.confidenceThreshold })
+        let n = Double(q.count), mean = q.reduce(0, +) / n
+        let bound = mean - 1.2816 * q.map { $0 * (1 - $0) }.reduce(0, +).squareRoot() / n
+        #expect(abs(mean - c.poolEstimatedAccuracy) < 1e-9 && abs(bound - c.poolLowerBound) < 1e-9)
+        #expect(bound >= 0.95)
+        // One more (the next most confident rejected candidate) would break the bound: the run is the longest.
+        let next = candidates.compactMap(\.committeeConfidence).filter { $0 < c.confidenceThreshold }.max()!
+        let wider = q + [next], m = Double(wider.count)
+        #expect(wider.reduce(0, +) / m - 1.2816 * wider.map { $0 * (1 - $0) }.reduce(0, +).squareRoot() / m < 0.95)
+        // Below the threshold: reason 1.
+        let unsure = candidates.first { $0.committeeConfidence! < c.confidenceThreshold }!
+        #expect(detector.assess(unsure)?.reasons == [.lowConfidence])
+    }
+
+    @Test func test_pool_calibration_only_adds_hard_marks() {
+        var detector = detector(threshold: 0.3)
+        let confident = pool(100, estimates: 0.99...1)
+        let disagreeing = candidate(Self.prediction(0.9, second: 0.05), neighbour: 1, committeeConfidence: 1)
+        let smallMargin = candidate(Self.prediction(0.5, second: 0.4), committeeConfidence: 1)
+        detector.calibrate(pool: confident + [disagreeing, smallMargin])
+        #expect(detector.assess(disagreeing)?.reasons == [.clusteringDisagrees])
+        #expect(detector.assess(smallMargin)?.reasons == [.lowConfidence])
+        #expect(detector.calibration.poolAccepted == confident.count)
+        #expect(detector.calibration.marginThreshold == 0.3)
+    }
+
+    @Test func test_unreachable_pool_target_flags_every_estimated_candidate() {
+        var detector = detector(threshold: 0.3)
+        let candidates = pool(50, estimates: 0.6...0.8)
+        detector.calibrate(pool: candidates)
+        #expect(detector.calibration.poolAccepted == 0)
+        #expect(candidates.allSatisfy { detector.assess($0)?.reasons == [.lowConfidence] })
+        // A candidate without a committee estimate is left to the margin rule.
+        #expect(detector.assess(candidate(Self.prediction(0.9, second: 0.05))) == nil)
+    }
+
+    @Test func test_the_committee_estimate_raises_the_coefficient_of_an_unsure_label() {
+        let p = Self.prediction(0.9, second: 0.05)
+        let sure = detector().assess(candidate(p, neighbour: 1, committeeConfidence: 0.95))!
+        let unsure = detector().assess(candidate(p, neighbour: 1, committeeConfidence: 0.4))!
+        #expect(unsure.coefficient > sure.coefficient && (0...1).contains(unsure.coefficient))
     }
 
     @Test func test_wilson_bound_is_below_the_observed_accuracy() {

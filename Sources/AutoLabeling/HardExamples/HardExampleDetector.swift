@@ -6,20 +6,47 @@ import LabelingDomain
 /// | Code | Rule |
 /// |---|---|
 /// | 0 | detection result with no box |
-/// | 1 | top-2 margin below the threshold chosen on held-out data (low confidence / small margin) |
-/// | 2 | a second predictor disagrees: the k-nearest-neighbours vote or label spreading over the feature graph |
+/// | 1 | low confidence: top-2 margin below the held-out threshold, or the committee's estimated probability that the label is right below the pool threshold |
+/// | 2 | a second predictor disagrees: the k-nearest-neighbours vote, label spreading over the feature graph, or any committee member |
 /// | 3 | farther from the predicted class's centroid than the class's own training samples (quantile) |
 /// | 5 | image area far outside the training images' range |
 /// | 6 | aspect ratio far outside the training images' range |
 ///
-/// The margin threshold is not a constant: ``calibrate(heldOut:)`` picks the lowest
-/// threshold such that, on held-out labeled samples, the predictions *not* flagged
-/// by any reason reach the target accuracy with a one-sided Wilson lower confidence
-/// bound (default 90 %). When no threshold reaches it, the one with the highest bound
-/// is used and ``Calibration/targetMet`` is false.
+/// Two thresholds make up reason 1; neither is a constant, both aim at the task's target
+/// accuracy of the non-hard auto labels with a one-sided lower confidence bound (z of
+/// ``Configuration/confidenceZ``, default 90 %):
 ///
-/// The coefficient is `0.7 · (1 − margin) + 0.1 · min(reasons, 3)`, clamped to [0, 1]:
+/// 1. ``calibrate(heldOut:)`` — on held-out labeled samples with their true classes — picks the
+///    lowest margin threshold such that the held-out predictions *not* flagged by any reason
+///    reach the target with a Wilson lower bound. When no threshold reaches it, the one with the
+///    highest bound is used and ``Calibration/targetMet`` is false.
+/// 2. ``calibrate(pool:)`` — on the unlabeled candidates themselves, never their true classes —
+///    uses each candidate's ``Candidate/committeeConfidence``: the mean probability the committee
+///    (models trained on different parts of the labels, calibrated by temperature on the labels
+///    they did not see) gives the predicted class, an estimate of the chance the auto label is
+///    right. Among the candidates no other rule flags, taken by that estimate from the highest
+///    down, it accepts the longest run whose estimated accuracy keeps a normal-approximation
+///    lower bound (`mean − z·√(Σ q(1 − q)) / n`, the sum of independent Bernoulli(q)) at or above
+///    the target; the estimate of the last accepted one is ``Calibration/confidenceThreshold``.
+///    Held-out samples carry no committee estimate (every committee member but one saw their
+///    label), so rule 2 never touches the held-out check of rule 1.
+///
+/// Invariants: a prediction is non-hard only if it passes both thresholds and no other reason
+/// applies; the rule 2 threshold only adds hard marks (it never accepts what rule 1 or the other
+/// reasons flag), so the held-out guarantee of rule 1 holds for the non-hard set; equal inputs
+/// give equal findings. The committee members are weaker than the final model (fewer labels),
+/// so the pool estimate errs on the pessimistic side.
+///
+/// The coefficient is `0.7 · u + 0.1 · min(reasons, 3)`, clamped to [0, 1], where the
+/// unsureness `u` is `1 − margin`, or `1 − committeeConfidence` when that is larger:
 /// unsure predictions and predictions with several reasons rank first.
+///
+/// ```swift
+/// var detector = HardExampleDetector(configuration: .init(targetAccuracy: 0.95), trainingSizes: sizes)
+/// detector.calibrate(heldOut: heldOut)      // labeled samples, predicted by models that never saw them
+/// detector.calibrate(pool: candidates)      // the unlabeled samples about to be auto-labeled
+/// let findings = candidates.map(detector.assess)
+/// ```
 public struct HardExampleDetector: Sendable {
     public struct Configuration: Sendable, Equatable {
         public var targetAccuracy: Double
@@ -54,10 +81,14 @@ public struct HardExampleDetector: Sendable {
         public var relativeDistance: Double?
         public var width: Int
         public var height: Int
+        /// Each committee member's class (empty: no committee).
+        public var committeeClasses: [Int]
+        /// The committee's mean calibrated probability of the predicted class (nil: no committee).
+        public var committeeConfidence: Double?
 
         public init(
             prediction: ClassPrediction, neighbourClass: Int?, spreadingClass: Int? = nil, relativeDistance: Double?,
-            width: Int, height: Int
+            width: Int, height: Int, committeeClasses: [Int] = [], committeeConfidence: Double? = nil
         ) {
             self.prediction = prediction
             self.neighbourClass = neighbourClass
@@ -65,6 +96,8 @@ public struct HardExampleDetector: Sendable {
             self.relativeDistance = relativeDistance
             self.width = width
             self.height = height
+            self.committeeClasses = committeeClasses
+            self.committeeConfidence = committeeConfidence
         }
     }
 
@@ -75,6 +108,12 @@ public struct HardExampleDetector: Sendable {
         public var heldOutAcceptedAccuracy: Double
         public var lowerBound: Double
         public var targetMet: Bool
+        /// Candidates whose ``Candidate/committeeConfidence`` is below it get reason 1 (0: none).
+        public var confidenceThreshold: Double = 0
+        /// Unlabeled candidates ``calibrate(pool:)`` accepted, their estimated accuracy and its lower bound.
+        public var poolAccepted: Int = 0
+        public var poolEstimatedAccuracy: Double = 0
+        public var poolLowerBound: Double = 0
     }
 
     /// A hard example: reasons (at least one) and coefficient in [0, 1].
@@ -104,6 +143,7 @@ public struct HardExampleDetector: Sendable {
     func structuralReasons(_ c: Candidate) -> [HardReason] {
         var reasons: [HardReason] = []
         let disagreeing = [c.neighbourClass, c.spreadingClass].contains { $0 != nil && $0 != c.prediction.topClass }
+            || c.committeeClasses.contains { $0 != c.prediction.topClass }
         if disagreeing { reasons.append(.clusteringDisagrees) }
         if let d = c.relativeDistance, d > 1 { reasons.append(.farFromSameClassTrainingData) }
         let area = Double(c.width * c.height), aspect = Double(c.width) / Double(max(c.height, 1))
@@ -145,6 +185,34 @@ public struct HardExampleDetector: Sendable {
         calibration = best
     }
 
+    /// Chooses the committee-confidence threshold on the unlabeled candidates (see the type's
+    /// rule 2); call after ``calibrate(heldOut:)``. Candidates without a committee estimate are
+    /// left to the other rules.
+    public mutating func calibrate(pool: [Candidate]) {
+        let estimates = pool.filter {
+            structuralReasons($0).isEmpty && $0.prediction.margin >= calibration.marginThreshold
+        }.compactMap(\.committeeConfidence).sorted(by: >)
+        var threshold = 0.0, accepted = 0, mean = 0.0, bound = 0.0
+        var sum = 0.0, variance = 0.0
+        for (k, q) in estimates.enumerated() {
+            sum += q
+            variance += q * (1 - q)
+            // A threshold can only sit between distinct estimates.
+            if k + 1 < estimates.count, estimates[k + 1] == q { continue }
+            let n = Double(k + 1)
+            let lower = sum / n - configuration.confidenceZ * variance.squareRoot() / n
+            if lower >= configuration.targetAccuracy {
+                (threshold, accepted, mean, bound) = (q, k + 1, sum / n, lower)
+            }
+        }
+        // Nothing reaches the target: every candidate with an estimate is unsure.
+        if accepted == 0, let top = estimates.first { threshold = top.nextUp }
+        calibration.confidenceThreshold = threshold
+        calibration.poolAccepted = accepted
+        calibration.poolEstimatedAccuracy = mean
+        calibration.poolLowerBound = bound
+    }
+
     /// Uses a fixed margin threshold (pre-labeling without labeled data to calibrate on).
     public mutating func overrideMarginThreshold(_ threshold: Double) {
         calibration.marginThreshold = threshold
@@ -154,9 +222,15 @@ public struct HardExampleDetector: Sendable {
     /// The finding for one prediction, or nil when it is not a hard example.
     public func assess(_ candidate: Candidate) -> Finding? {
         var reasons = structuralReasons(candidate)
-        if candidate.prediction.margin < calibration.marginThreshold { reasons.insert(.lowConfidence, at: 0) }
+        let unsureByCommittee = candidate.committeeConfidence.map { $0 < calibration.confidenceThreshold } ?? false
+        if candidate.prediction.margin < calibration.marginThreshold || unsureByCommittee {
+            reasons.insert(.lowConfidence, at: 0)
+        }
         guard !reasons.isEmpty else { return nil }
-        return Finding(reasons: reasons.sorted { $0.rawValue < $1.rawValue }, coefficient: Self.coefficient(margin: candidate.prediction.margin, reasons: reasons.count))
+        let sureness = min(candidate.prediction.margin, candidate.committeeConfidence ?? 1)
+        return Finding(
+            reasons: reasons.sorted { $0.rawValue < $1.rawValue },
+            coefficient: Self.coefficient(margin: sureness, reasons: reasons.count))
     }
 
     /// A detection result with no box: reason 0, hardest coefficient.

@@ -4,11 +4,16 @@ import LabelingDomain
 /// predict every unlabeled sample, and let ``HardExampleDetector`` flag the unreliable
 /// predictions with thresholds calibrated on the held-out labeled samples.
 ///
-/// Two second opinions feed hard-example reason 2: a k-nearest-neighbours vote among the
-/// labeled and pseudo-labeled rows, and ``LabelSpreading`` from the labeled rows alone over a
+/// Three second opinions feed hard-example reason 2: a k-nearest-neighbours vote among the
+/// labeled and pseudo-labeled rows, ``LabelSpreading`` from the labeled rows alone over a
 /// graph of all rows (it never sees a pseudo-label, so the classifier's self-training
-/// mistakes do not become its own). For the held-out labeled rows both are computed without
-/// the row's own label (leave-one-out vote; spreading from the other folds' labels only).
+/// mistakes do not become its own), and the committee of cross-validation fold models (query
+/// by committee: members that saw different labels disagree where the labels underdetermine
+/// the class). For the held-out labeled rows the first two are computed without the row's own
+/// label (leave-one-out vote; spreading from the other folds' labels only); the committee is not
+/// consulted there, since all members but one saw the row's label. The committee's mean
+/// probability of the predicted class also sets the detector's pool threshold
+/// (``HardExampleDetector/calibrate(pool:)``).
 ///
 /// Pure computation: no files, no log. The reactor feeds it decoded images; tests and
 /// the evaluation feed it directly.
@@ -100,16 +105,26 @@ public struct ActiveLearningPipeline: Sendable {
         })
         var predictions: [ClassPrediction] = []
         predictions.reserveCapacity(unlabeled.count)
-        var findings: [Int: HardExampleDetector.Finding] = [:]
+        var candidates: [HardExampleDetector.Candidate] = []
+        candidates.reserveCapacity(unlabeled.count)
         for (i, row) in unlabeledRows.enumerated() {
             if i % 64 == 0, shouldStop() { throw CancellationError() }
             let prediction = trained.predict(row)
             predictions.append(prediction)
-            let candidate = HardExampleDetector.Candidate(
+            // The committee (the fold models) on the unlabeled rows: each member's class, and their mean
+            // calibrated probability of this prediction's class.
+            let committee = trained.committeePredictions(row)
+            candidates.append(HardExampleDetector.Candidate(
                 prediction: prediction, neighbourClass: knn.vote(row, excluding: referenceIndex[i]),
                 spreadingClass: spread.topClass(of: labeledRows.count + i),
                 relativeDistance: distances.relativeDistance(row, to: prediction.topClass),
-                width: unlabeled[i].width, height: unlabeled[i].height)
+                width: unlabeled[i].width, height: unlabeled[i].height, committeeClasses: committee.map(\.topClass),
+                committeeConfidence: committee.isEmpty
+                    ? nil : committee.map { $0.probabilities[prediction.topClass] }.reduce(0, +) / Double(committee.count)))
+        }
+        detector.calibrate(pool: candidates)
+        var findings: [Int: HardExampleDetector.Finding] = [:]
+        for (i, candidate) in candidates.enumerated() {
             if let finding = detector.assess(candidate) { findings[i] = finding }
         }
         var metrics = trained.metrics
@@ -121,6 +136,10 @@ public struct ActiveLearningPipeline: Sendable {
         metrics["held_out_non_hard_accuracy"] = detector.calibration.heldOutAcceptedAccuracy
         metrics["held_out_non_hard_lower_bound"] = detector.calibration.lowerBound
         metrics["held_out_non_hard_samples"] = Double(detector.calibration.heldOutAccepted)
+        metrics["committee_confidence_threshold"] = detector.calibration.confidenceThreshold
+        metrics["pool_non_hard_estimated_accuracy"] = detector.calibration.poolEstimatedAccuracy
+        metrics["pool_non_hard_lower_bound"] = detector.calibration.poolLowerBound
+        metrics["committee_members"] = Double(trained.committee.count)
         metrics["target_accuracy"] = targetAccuracy
         metrics["target_met_on_held_out"] = detector.calibration.targetMet ? 1 : 0
         return Output(predictions: predictions, findings: findings, calibration: detector.calibration, metrics: metrics)

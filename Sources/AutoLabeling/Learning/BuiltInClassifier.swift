@@ -104,6 +104,7 @@ public struct BuiltInClassifier: Sendable {
             for (k, i) in members.enumerated() { fold[i] = k % configuration.folds }
         }
         var heldOutLogits = [[Float]](repeating: [], count: labels.count)
+        var committee: [LogisticRegression] = []
         for f in 0..<configuration.folds {
             let train = labels.indices.filter { fold[$0] != f }, test = labels.indices.filter { fold[$0] == f }
             guard !test.isEmpty, Set(train.map { labels[$0] }).count >= 2 else { continue }
@@ -124,6 +125,7 @@ public struct BuiltInClassifier: Sendable {
                 }
             }
             for i in test { heldOutLogits[i] = foldModel.logits(labeled[i]) }
+            committee.append(foldModel)
         }
         let evaluated = labels.indices.filter { !heldOutLogits[$0].isEmpty }
         let temperature = TemperatureScaling.fit(
@@ -143,7 +145,7 @@ public struct BuiltInClassifier: Sendable {
         ]
         return TrainedClassifier(
             model: model, temperature: temperature, heldOut: heldOut, folds: fold, pseudoLabeled: pseudo.map(\.row),
-            metrics: metrics)
+            committee: committee, metrics: metrics)
     }
 }
 
@@ -181,11 +183,21 @@ public struct TrainedClassifier: Sendable {
     public var folds: [Int]
     /// Indices into the unlabeled rows used as pseudo-labels (accurate mode).
     public var pseudoLabeled: [Int]
+    /// The cross-validation fold models (each trained without one fold of the labels, in `accurate`
+    /// mode with its own self-training): a committee whose members saw different labeled samples.
+    /// Their held-out logits fitted ``temperature``, so their scaled probabilities are calibrated
+    /// on data they never saw.
+    public var committee: [LogisticRegression]
     /// Training metrics, recorded in the task's `TaskTrainingFinished` event.
     public var metrics: [String: Double]
 
     /// The calibrated prediction of one standardised row.
     public func predict(_ row: [Float]) -> ClassPrediction {
         ClassPrediction(probabilities: LogisticRegression.softmax(model.logits(row), temperature: temperature))
+    }
+
+    /// Each committee member's calibrated prediction of one standardised row (empty without a committee).
+    public func committeePredictions(_ row: [Float]) -> [ClassPrediction] {
+        committee.map { ClassPrediction(probabilities: LogisticRegression.softmax($0.logits(row), temperature: temperature)) }
     }
 }
