@@ -57,7 +57,7 @@ enum SampleDocument {
         if hard {
             out.append(",\"@modelarts:hard_reasons\":[")
             var first = true
-            forEachReason(in: reasons) { code in
+            SampleRow.forEachReason(in: reasons) { code in
                 if !first { out.append(",") }
                 first = false
                 out.appendInt(Int64(code))
@@ -74,7 +74,7 @@ enum SampleDocument {
         if hard {
             out.append(",\"hard_details\":{")
             var first = true
-            forEachReason(in: reasons) { code in
+            SampleRow.forEachReason(in: reasons) { code in
                 guard let detail = hardDetails[code] else { return }
                 if !first { out.append(",") }
                 first = false
@@ -95,24 +95,6 @@ enum SampleDocument {
             out.appendString(usage.manifestName)
         }
         out.append("}")
-    }
-
-    /// Calls `body` with each code of a `hard_reasons` column (decimal codes joined by commas,
-    /// see ``SampleRow``), read from the column's bytes; anything but digits separates codes.
-    @inline(__always)
-    static func forEachReason(in column: UnsafeBufferPointer<UInt8>, _ body: (Int) -> Void) {
-        var code = 0, digits = 0
-        for byte in column {
-            if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 9 {
-                code = code * 10 + Int(byte - UInt8(ascii: "0"))
-                digits += 1
-            } else {
-                if digits > 0 { body(code) }
-                code = 0
-                digits = 0
-            }
-        }
-        if digits > 0 { body(code) }
     }
 
     /// `"<code>":{"id":<code>,"reason":…,"suggestion":…}` for every reason code.

@@ -36,6 +36,27 @@ struct SampleRow: Sendable {
     var reasonsColumn: String { hardReasons.map(String.init).joined(separator: ",") }
 
     static func parseReasons(_ column: String) -> [Int] {
-        column.isEmpty ? [] : column.split(separator: ",").compactMap { Int($0) }
+        var codes: [Int] = []
+        var column = column
+        column.withUTF8 { forEachReason(in: $0) { codes.append($0) } }
+        return codes
+    }
+
+    /// Calls `body` with each code of a `hard_reasons` column (decimal codes joined by commas,
+    /// see ``reasonsColumn``), read from the column's bytes; anything but digits separates codes.
+    @inline(__always)
+    static func forEachReason(in column: UnsafeBufferPointer<UInt8>, _ body: (Int) -> Void) {
+        var code = 0, digits = 0
+        for byte in column {
+            if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 9 {
+                code = code * 10 + Int(byte - UInt8(ascii: "0"))
+                digits += 1
+            } else {
+                if digits > 0 { body(code) }
+                code = 0
+                digits = 0
+            }
+        }
+        if digits > 0 { body(code) }
     }
 }

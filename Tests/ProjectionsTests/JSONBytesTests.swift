@@ -69,7 +69,7 @@ import TestSupport
         func codes(_ column: String) -> [Int] {
             var found: [Int] = []
             var column = column
-            column.withUTF8 { SampleDocument.forEachReason(in: $0) { found.append($0) } }
+            column.withUTF8 { SampleRow.forEachReason(in: $0) { found.append($0) } }
             return found
         }
         #expect(codes("") == [])
