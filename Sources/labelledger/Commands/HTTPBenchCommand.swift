@@ -5,6 +5,8 @@ import Hummingbird
 import LabelLedgerServer
 import LabelingDomain
 import LabelingService
+import Logging
+import ServiceLifecycle
 
 struct HTTPBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,7 +47,8 @@ struct HTTPBenchCommand: AsyncParsableCommand {
         results["seed_seconds"] = seedElapsed.seconds
         let token = try runtime.tokens.create(name: "bench", role: .admin, project: nil)
         let app = LedgerApplication.build(runtime: runtime)
-        let server = Task { try await app.runService() }
+        let group = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "labelledger.bench")))
+        let server = Task { try await group.run() }
         defer { server.cancel() }
         try await Task.sleep(for: .milliseconds(500))
 
@@ -70,8 +73,8 @@ struct HTTPBenchCommand: AsyncParsableCommand {
         }
         results["ratio_list_all_vs_health"] = results["list_all_req_per_s"]! / results["health_req_per_s"]!
         results["ratio_update_vs_health"] = results["update_one_sample_req_per_s"]! / results["health_req_per_s"]!
-        // The server has stopped (and with it every request wrk left in flight) before the log closes.
-        server.cancel()
+        // The server stops gracefully (finishing every request wrk left in flight) before the log closes.
+        await group.triggerGracefulShutdown()
         _ = await server.result
         await runtime.close()
 
