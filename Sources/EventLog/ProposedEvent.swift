@@ -16,7 +16,7 @@ public struct ProposedEvent: Sendable, Equatable {
 
     public init(
         type: String, schemaVersion: UInt32 = 1, payload: Data, actor: String,
-        correlationID: String = "", eventID: UUID = UUID()
+        correlationID: String = "", eventID: UUID = .random()
     ) {
         self.eventID = eventID
         self.type = type

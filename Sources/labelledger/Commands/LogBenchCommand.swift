@@ -90,7 +90,7 @@ struct LogBenchCommand: AsyncParsableCommand {
             while appended < events {
                 let n = min(batch, events - appended)
                 let proposed = (0..<n).map { i in
-                    ProposedEvent(type: "Bench", payload: payload, actor: "bench", eventID: UUID())
+                    ProposedEvent(type: "Bench", payload: payload, actor: "bench", eventID: .random())
                         .with(correlation: "c\((appended + i) % 97)")
                 }
                 try await bulk.append(stream: "dataset-\(appended / 50_000)", events: proposed)
