@@ -1,5 +1,6 @@
 import Foundation
 import LabelingDomain
+import LabelingService
 import Testing
 @testable import AutoLabeling
 
@@ -34,5 +35,29 @@ struct ReactorSchedulingTests {
         fixture.startReactor()
         #expect(try await fixture.waitFor("a", "t1").status == .succeeded)
         await fixture.finish()
+    }
+
+    /// A task queued before its dataset was deleted, seen when the reactor catches up:
+    /// nothing is appended to the deleted dataset, and the queue goes on to the next task.
+    @Test func test_a_task_of_a_deleted_dataset_is_skipped_and_the_queue_goes_on() async throws {
+        let fixture = try ReactorFixture()
+        try await fixture.makeDigitsDataset("gone", classes: 2, unlabeledPerClass: 4)
+        try await fixture.makeDigitsDataset("kept", classes: 2, unlabeledPerClass: 4)
+        // Queued, stopped and the dataset deleted while no reactor ran: a restarted reactor
+        // whose checkpoint predates all of it replays the queued and stop events.
+        try await fixture.queue("gone", "t-gone")
+        let at = Instant(Date())
+        for command: DatasetCommand in [.requestStop("t-gone", by: "ana", at: at), .markStopped("t-gone", at: at), .deleteDataset(by: "ana", at: at)] {
+            _ = try await fixture.service.execute(command, on: "gone", actor: "ana")
+        }
+        try await fixture.queue("kept", "t-kept")
+        let deletedAt = fixture.log.head - 1
+        fixture.startReactor(workers: 1)
+        #expect(try await fixture.waitFor("kept", "t-kept").status == .succeeded)
+        let completed = await fixture.reactor?.completedTaskCount
+        let gone = try fixture.log.read(stream: StreamNames.dataset("gone"))
+        await fixture.finish()
+        #expect(completed == 2)  // the skipped task and t-kept
+        #expect(gone.last?.type == "DatasetDeleted" && gone.last?.position == deletedAt)
     }
 }

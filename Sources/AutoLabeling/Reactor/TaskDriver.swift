@@ -55,6 +55,12 @@ struct TaskDriver: Sendable {
     /// Runs the task to a terminal status, or throws `CancellationError` when cancelled
     /// (the reactor then records the stop or leaves the task for a restart).
     func run() async throws {
+        if try await service.info(of: dataset)?.deletion != nil {
+            // A task queued before its dataset was deleted (seen again when the reactor
+            // catches up after a restart): nothing may be appended to a deleted dataset.
+            logger.info("skipping a task of a deleted dataset", metadata: ["dataset": "\(dataset)", "task": "\(taskID)"])
+            return
+        }
         var (_, task) = try await currentTask()
         switch task.status {
         case .succeeded, .failed, .stopped: return
