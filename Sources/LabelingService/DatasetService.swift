@@ -99,7 +99,8 @@ public final class DatasetService: Sendable {
         try await registry.current()
     }
 
-    /// Writes a snapshot of the dataset now; returns the stream version it holds.
+    /// Writes a snapshot of the dataset now; returns the stream version it holds (0, writing
+    /// nothing, for a dataset never created or deleted).
     @discardableResult
     public func snapshot(_ dataset: DatasetID) async throws -> UInt64 {
         try await session(dataset).snapshotNow()

@@ -138,6 +138,8 @@ actor DatasetSession {
             loaded = true
             report.replayedEvents = try applyNewEvents()
             loadReport = report
+            // Deleted before snapshots were removed on deletion, or before a crash let it go.
+            if state.isDeleted, report.snapshotVersion != nil { snapshots.remove(datasetID) }
             return
         }
         if log.version(of: stream) > state.version { _ = try applyNewEvents() }
@@ -149,6 +151,10 @@ actor DatasetSession {
 
     /// Saves a snapshot off the actor once `snapshotEvery` events have passed since the last.
     private func snapshotIfDue(lastPosition: UInt64, lastEventID: UUID) {
+        if state.isDeleted {
+            snapshots.remove(datasetID)
+            return
+        }
         guard !snapshotInFlight, state.version - lastSnapshotVersion >= snapshotEvery else { return }
         snapshotInFlight = true
         let snapshot = DatasetSnapshot(state: state, version: state.version, position: lastPosition, eventID: lastEventID)
@@ -162,6 +168,8 @@ actor DatasetSession {
 
     private func snapshotFinished(version: UInt64?) {
         snapshotInFlight = false
+        // Saved while the deletion was being appended: the deletion's removal came first.
+        if state.isDeleted { snapshots.remove(datasetID) }
         if let version { lastSnapshotVersion = max(lastSnapshotVersion, version) }
     }
 
@@ -169,7 +177,7 @@ actor DatasetSession {
     @discardableResult
     func snapshotNow() throws -> UInt64 {
         try catchUp()
-        guard state.version > 0, let position = try log.position(ofStream: stream, version: state.version),
+        guard state.version > 0, !state.isDeleted, let position = try log.position(ofStream: stream, version: state.version),
             let event = try log.read(from: position, limit: 1).first
         else { return 0 }
         try snapshots.save(

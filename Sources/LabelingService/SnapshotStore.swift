@@ -42,6 +42,12 @@ public struct SnapshotStore: Sendable {
         return directory.appendingPathComponent(name + ".snapshot")
     }
 
+    /// Removes the snapshot of `dataset`, if any. A deleted dataset keeps none: its state
+    /// (sample names, paths, labels) lives on only in the log, which an audit still reads.
+    public func remove(_ dataset: DatasetID) {
+        unlink(url(for: dataset).path)
+    }
+
     /// Why the last `load` ignored a snapshot, for logs and tests.
     public enum Rejection: Error, Equatable, Sendable {
         case missing, damaged, otherStateFormat(UInt32), notInThisLog

@@ -155,6 +155,28 @@ extension DatasetService {
         #expect(report.replayedEvents == 1)
     }
 
+    /// A deleted dataset keeps no snapshot: deleting removes it, and a start that finds one
+    /// left from before (older code, or a crash between the append and the removal) removes it.
+    @Test func deleting_a_dataset_removes_its_snapshot() async throws {
+        let fixture = try ServiceFixture(snapshotEvery: 5)
+        defer { fixture.cleanup() }
+        try await fixture.service.createDigits(samples: 300)
+        for i in 0..<10 { _ = try await fixture.service.label([i], "\(i % 10)") }
+        try await fixture.service.snapshot("digits")
+        let url = fixture.service.snapshots.url(for: "digits")
+        let leftOver = try Data(contentsOf: url)
+        _ = try await fixture.service.execute(.deleteDataset(by: "ana", at: now), on: "digits", actor: "ana")
+        #expect(!FileManager.default.fileExists(atPath: url.path))
+        #expect(try await fixture.service.snapshot("digits") == 0)  // nothing written
+        #expect(!FileManager.default.fileExists(atPath: url.path))
+
+        try leftOver.write(to: url)
+        let restarted = fixture.sibling()
+        #expect(try await restarted.info(of: "digits")?.deletion != nil)
+        #expect(try await restarted.state(of: "digits") == nil)
+        #expect(!FileManager.default.fileExists(atPath: url.path))
+    }
+
     @Test func snapshots_of_another_format_or_another_log_or_damaged_are_ignored() async throws {
         let fixture = try ServiceFixture()
         defer { fixture.cleanup() }
