@@ -8,7 +8,7 @@ import LabelingDomain
 /// | 0 | detection result with no box |
 /// | 1 | low confidence: top-2 margin below the held-out threshold, or the committee's estimated probability that the label is right below the pool threshold |
 /// | 2 | a second predictor disagrees: the k-nearest-neighbours vote, label spreading over the feature graph, or any committee member |
-/// | 3 | farther from the predicted class's centroid than the class's own training samples (quantile) |
+/// | 3 | farther from the predicted class's centroid than the class's own training samples (quantile), or reached by the predicted class's hand labels through the feature graph less than the held-out hand labels of that class are (``ClassCoverageModel``) |
 /// | 5 | image area far outside the training images' range |
 /// | 6 | aspect ratio far outside the training images' range |
 ///
@@ -85,10 +85,14 @@ public struct HardExampleDetector: Sendable {
         public var committeeClasses: [Int]
         /// The committee's mean calibrated probability of the predicted class (nil: no committee).
         public var committeeConfidence: Double?
+        /// Log coverage by the predicted class's hand labels minus that class's threshold
+        /// (``ClassCoverageModel/relativeCoverage(_:of:)``; < 0: far; nil: no opinion).
+        public var labelCoverage: Double?
 
         public init(
             prediction: ClassPrediction, neighbourClass: Int?, spreadingClass: Int? = nil, relativeDistance: Double?,
-            width: Int, height: Int, committeeClasses: [Int] = [], committeeConfidence: Double? = nil
+            width: Int, height: Int, committeeClasses: [Int] = [], committeeConfidence: Double? = nil,
+            labelCoverage: Double? = nil
         ) {
             self.prediction = prediction
             self.neighbourClass = neighbourClass
@@ -98,6 +102,7 @@ public struct HardExampleDetector: Sendable {
             self.height = height
             self.committeeClasses = committeeClasses
             self.committeeConfidence = committeeConfidence
+            self.labelCoverage = labelCoverage
         }
     }
 
@@ -145,7 +150,9 @@ public struct HardExampleDetector: Sendable {
         let disagreeing = [c.neighbourClass, c.spreadingClass].contains { $0 != nil && $0 != c.prediction.topClass }
             || c.committeeClasses.contains { $0 != c.prediction.topClass }
         if disagreeing { reasons.append(.clusteringDisagrees) }
-        if let d = c.relativeDistance, d > 1 { reasons.append(.farFromSameClassTrainingData) }
+        let farFromCentroid = c.relativeDistance.map { $0 > 1 } ?? false
+        let uncovered = c.labelCoverage.map { $0 < 0 } ?? false
+        if farFromCentroid || uncovered { reasons.append(.farFromSameClassTrainingData) }
         let area = Double(c.width * c.height), aspect = Double(c.width) / Double(max(c.height, 1))
         if area < areaRange.lowerBound / configuration.areaTolerance || area > areaRange.upperBound * configuration.areaTolerance {
             reasons.append(.resolutionOutlier)
