@@ -15,9 +15,9 @@ struct HardExampleDetectorTests {
         return ClassPrediction(probabilities: p)
     }
 
-    func detector(threshold: Double? = nil) -> HardExampleDetector {
+    func detector(threshold: Double? = nil, poolZ: Double = 0) -> HardExampleDetector {
         var detector = HardExampleDetector(
-            configuration: .init(targetAccuracy: 0.95), trainingSizes: [(32, 32), (40, 30), (30, 40)])
+            configuration: .init(targetAccuracy: 0.95, poolConfidenceZ: poolZ), trainingSizes: [(32, 32), (40, 30), (30, 40)])
         detector.overrideMarginThreshold(threshold ?? 0.3)
         return detector
     }
@@ -57,6 +57,16 @@ struct HardExampleDetectorTests {
         let p = Self.prediction(0.9, second: 0.05)
         #expect(detector().assess(candidate(p, committee: [0, 0, 0, 0, 0])) == nil)
         #expect(detector().assess(candidate(p, committee: [0, 0, 2, 0, 0]))?.reasons == [.clusteringDisagrees])
+    }
+
+    @Test func test_a_committee_dissent_of_two_ignores_a_single_dissenting_member() {
+        let p = Self.prediction(0.9, second: 0.05)
+        var detector = HardExampleDetector(configuration: .init(committeeDissent: 2), trainingSizes: [(32, 32)])
+        detector.overrideMarginThreshold(0.3)
+        #expect(detector.assess(candidate(p, committee: [0, 0, 2, 0, 0])) == nil)
+        #expect(detector.assess(candidate(p, committee: [0, 1, 2, 0, 0]))?.reasons == [.clusteringDisagrees])
+        // A committee smaller than the dissent count disagrees when all of it does.
+        #expect(detector.assess(candidate(p, committee: [1]))?.reasons == [.clusteringDisagrees])
     }
 
     @Test func test_far_from_the_class_gives_reason_3() {
@@ -114,7 +124,7 @@ struct HardExampleDetectorTests {
 
     @Test func test_pool_calibration_accepts_the_most_confident_run_whose_estimated_accuracy_bound_meets_the_target() {
         let candidates = pool(400, estimates: 0.5...1)
-        var detector = detector(threshold: 0.3)
+        var detector = detector(threshold: 0.3, poolZ: 1.2816)
         detector.calibrate(pool: candidates)
         let c = detector.calibration
         let accepted = candidates.filter { detector.assess($0) == nil }
@@ -133,6 +143,21 @@ struct HardExampleDetectorTests {
         // Below the threshold: reason 1.
         let unsure = candidates.first { $0.committeeConfidence! < c.confidenceThreshold }!
         #expect(detector.assess(unsure)?.reasons == [.lowConfidence])
+    }
+
+    @Test func test_by_default_the_pool_rule_keeps_the_estimate_itself_at_the_target_and_accepts_more_than_the_bound() {
+        let candidates = pool(400, estimates: 0.5...1)
+        var plain = detector(threshold: 0.3)
+        plain.calibrate(pool: candidates)
+        var bounded = detector(threshold: 0.3, poolZ: 1.2816)
+        bounded.calibrate(pool: candidates)
+        let q = candidates.compactMap(\.committeeConfidence).filter { $0 >= plain.calibration.confidenceThreshold }
+        #expect(q.count == plain.calibration.poolAccepted && q.reduce(0, +) / Double(q.count) >= 0.95)
+        #expect(abs(plain.calibration.poolLowerBound - plain.calibration.poolEstimatedAccuracy) < 1e-12)
+        #expect(plain.calibration.poolAccepted > bounded.calibration.poolAccepted)
+        // One more would bring the estimate below the target.
+        let next = candidates.compactMap(\.committeeConfidence).filter { $0 < plain.calibration.confidenceThreshold }.max()!
+        #expect((q.reduce(0, +) + next) / Double(q.count + 1) < 0.95)
     }
 
     @Test func test_pool_calibration_only_adds_hard_marks() {

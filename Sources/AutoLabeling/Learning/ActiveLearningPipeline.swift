@@ -15,6 +15,14 @@ import LabelingDomain
 /// probability of the predicted class also sets the detector's pool threshold
 /// (``HardExampleDetector/calibrate(pool:)``).
 ///
+/// Reason 3 also asks how strongly the predicted class's hand labels reach a sample through the
+/// spreading graph (``ClassCoverageModel``), against how strongly the held-out hand labels are
+/// reached by the other folds' labels of their own class: the second opinions above all learn
+/// from the same few labels, so they agree on a wrong class for a group of samples no hand label
+/// resembles; coverage measured from the hand labels alone does not. Held-out rows get their
+/// coverage from the same fold spreads as their spreading class, so the held-out margin
+/// calibration sees the same reason as the unlabeled rows.
+///
 /// Pure computation: no files, no log. The reactor feeds it decoded images; tests and
 /// the evaluation feed it directly.
 ///
@@ -30,6 +38,8 @@ public struct ActiveLearningPipeline: Sendable {
     /// `k` and `alpha` of the label-spreading graph.
     public var spreadingNeighbours: Int
     public var spreadingAlpha: Double
+    /// Normal quantile of reason 3's coverage interval (``ClassCoverageModel``; 1.6449: 95 %).
+    public var coverageZ: Double = 1.6449
 
     public init(seed: UInt64 = 0x5EED, neighbours: Int = 5, spreadingNeighbours: Int = 10, spreadingAlpha: Double = 0.9) {
         self.init(
@@ -84,12 +94,24 @@ public struct ActiveLearningPipeline: Sendable {
             rows: labeledRows + unlabeledRows, neighbours: spreadingNeighbours, alpha: spreadingAlpha, shouldStop: shouldStop)
         let spread = graph.spread(seeds: labels.enumerated().map { ($0.offset, $0.element) }, classCount: classCount)
         var heldOutSpreadingClass: [Int: Int] = [:]
+        // Reason 3's graph half: each held-out row's log coverage by every class, from the other folds' labels.
+        var heldOutLogCoverage: [Int: [Double?]] = [:]
         for f in Set(trained.folds).sorted() {
             let seeds = labels.indices.filter { trained.folds[$0] != f }.map { (row: $0, label: labels[$0]) }
             guard !seeds.isEmpty else { continue }
             let foldSpread = graph.spread(seeds: seeds, classCount: classCount)
-            for i in labels.indices where trained.folds[i] == f { heldOutSpreadingClass[i] = foldSpread.topClass(of: i) }
+            let seedCounts = Self.counts(of: seeds.map(\.label), classCount: classCount)
+            for i in labels.indices where trained.folds[i] == f {
+                heldOutSpreadingClass[i] = foldSpread.topClass(of: i)
+                heldOutLogCoverage[i] = (0..<classCount).map {
+                    ClassCoverageModel.logCoverage(foldSpread, row: i, label: $0, seedCount: seedCounts[$0])
+                }
+            }
         }
+        let coverage = ClassCoverageModel(
+            references: labels.indices.compactMap { i in heldOutLogCoverage[i]?[labels[i]].map { (labels[i], $0) } },
+            z: coverageZ)
+        let seedCounts = Self.counts(of: labels, classCount: classCount)
         var detector = HardExampleDetector(
             configuration: .init(targetAccuracy: targetAccuracy), trainingSizes: labeled.map { ($0.width, $0.height) })
         detector.calibrate(heldOut: trained.heldOut.map { held in
@@ -99,7 +121,10 @@ public struct ActiveLearningPipeline: Sendable {
                     prediction: held.prediction, neighbourClass: knn.vote(labeledRows[i], excluding: i),
                     spreadingClass: heldOutSpreadingClass[i],
                     relativeDistance: distances.relativeDistance(labeledRows[i], to: held.prediction.topClass),
-                    width: labeled[i].width, height: labeled[i].height),
+                    width: labeled[i].width, height: labeled[i].height,
+                    labelCoverage: heldOutLogCoverage[i]?[held.prediction.topClass].flatMap {
+                        coverage.relativeCoverage($0, of: held.prediction.topClass)
+                    }),
                 held.trueClass
             )
         })
@@ -120,7 +145,10 @@ public struct ActiveLearningPipeline: Sendable {
                 relativeDistance: distances.relativeDistance(row, to: prediction.topClass),
                 width: unlabeled[i].width, height: unlabeled[i].height, committeeClasses: committee.map(\.topClass),
                 committeeConfidence: committee.isEmpty
-                    ? nil : committee.map { $0.probabilities[prediction.topClass] }.reduce(0, +) / Double(committee.count)))
+                    ? nil : committee.map { $0.probabilities[prediction.topClass] }.reduce(0, +) / Double(committee.count),
+                labelCoverage: ClassCoverageModel.logCoverage(
+                    spread, row: labeledRows.count + i, label: prediction.topClass, seedCount: seedCounts[prediction.topClass]
+                ).flatMap { coverage.relativeCoverage($0, of: prediction.topClass) }))
         }
         detector.calibrate(pool: candidates)
         var findings: [Int: HardExampleDetector.Finding] = [:]
@@ -140,8 +168,17 @@ public struct ActiveLearningPipeline: Sendable {
         metrics["pool_non_hard_estimated_accuracy"] = detector.calibration.poolEstimatedAccuracy
         metrics["pool_non_hard_lower_bound"] = detector.calibration.poolLowerBound
         metrics["committee_members"] = Double(trained.committee.count)
+        metrics["coverage_references"] = Double(coverage.referenceCount)
+        metrics["uncovered_predictions"] = Double(candidates.filter { ($0.labelCoverage ?? 0) < 0 }.count)
         metrics["target_accuracy"] = targetAccuracy
         metrics["target_met_on_held_out"] = detector.calibration.targetMet ? 1 : 0
         return Output(predictions: predictions, findings: findings, calibration: detector.calibration, metrics: metrics)
+    }
+
+    /// How many of `labels` fall in each class `0..<classCount`.
+    static func counts(of labels: [Int], classCount: Int) -> [Int] {
+        var counts = [Int](repeating: 0, count: classCount)
+        for label in labels where (0..<classCount).contains(label) { counts[label] += 1 }
+        return counts
     }
 }

@@ -136,6 +136,12 @@ public struct LabelSpreading: Sendable {
             return slice.map { $0 / total }
         }
 
+        /// The row's raw score of class `c` (0 when no seed of `c` reached it): the summed influence
+        /// of the class's seeds, which grows with their number and shrinks with graph distance.
+        public func score(of row: Int, class c: Int) -> Double {
+            scores[row * classCount + c]
+        }
+
         /// The row's class with the highest score (ties: smaller class index), nil when no seed reached it.
         public func topClass(of row: Int) -> Int? {
             guard let p = distribution(of: row) else { return nil }
