@@ -151,13 +151,19 @@ struct SampleRowStore {
         guard case .buffered = mode, !buffer.isEmpty || !deletedSeqs.isEmpty else { return }
         for seq in deletedSeqs { try Self.deleteRow(seq, db) }
         deletedSeqs.removeAll()
-        let dirty = buffer.values.filter(\.dirty).sorted { $0.row.seq < $1.row.seq }
-        for entry in dirty {
+        // Sorted as (seq, slot) pairs: moving whole rows while sorting costs more than writing them.
+        let entries = Array(buffer.values)
+        buffer.removeAll()
+        var order: [(seq: Int64, slot: Int)] = []
+        order.reserveCapacity(entries.count)
+        for (slot, entry) in entries.enumerated() where entry.dirty { order.append((entry.row.seq, slot)) }
+        order.sort { $0.seq < $1.seq }
+        for (_, slot) in order {
+            let entry = entries[slot]
             if entry.inDatabase { try Self.deleteLabelIndex(entry.row.seq, db) }
             try Self.write(entry.row, replacing: entry.inDatabase, db)
             try Self.writeLabelIndex(entry.row, db)
         }
-        buffer.removeAll()
         databaseMayHoldRows = true
     }
 
