@@ -193,11 +193,15 @@ public struct TrainedClassifier: Sendable {
 
     /// The calibrated prediction of one standardised row.
     public func predict(_ row: [Float]) -> ClassPrediction {
-        ClassPrediction(probabilities: LogisticRegression.softmax(model.logits(row), temperature: temperature))
+        calibrated(model, row)
     }
 
     /// Each committee member's calibrated prediction of one standardised row (empty without a committee).
     public func committeePredictions(_ row: [Float]) -> [ClassPrediction] {
-        committee.map { ClassPrediction(probabilities: LogisticRegression.softmax($0.logits(row), temperature: temperature)) }
+        committee.map { calibrated($0, row) }
+    }
+
+    private func calibrated(_ member: LogisticRegression, _ row: [Float]) -> ClassPrediction {
+        ClassPrediction(probabilities: LogisticRegression.softmax(member.logits(row), temperature: temperature))
     }
 }

@@ -1,4 +1,5 @@
 import DatasetInterchange
+import EventLog
 import Foundation
 import Hummingbird
 import LabelingDomain
@@ -26,7 +27,7 @@ struct DatasetRoutes: Sendable {
         let identity = try context.require(.admin, project: project)
         let body = try await support.decode(CreateDatasetRequest.self, from: request)
         return try await support.once(request, identity: identity, status: .created) { commandID in
-            let hex = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
+            let hex = UUID.random().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
             let id = DatasetID("\(project)/\(hex)")
             let outcome = try await support.execute(
                 .createDataset(

@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import Hummingbird
 import LabelingDomain
@@ -65,7 +66,7 @@ struct TaskRoutes: Sendable {
         }
         try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         return try await support.once(request, identity: identity) { commandID in
-            let task = TaskID(UUID().uuidString.lowercased())
+            let task = TaskID(UUID.random().uuidString.lowercased())
             let outcome = try await support.execute(
                 .requestAutoLabeling(
                     taskID: task, type: type, algorithm: algorithm, model: model, targetAccuracy: body.config?.target_accuracy,
