@@ -80,6 +80,9 @@ public final class ProjectionStore: Sendable {
     /// The live database of `kind`, for reading (tests, tools).
     public func database(_ kind: ProjectionKind) -> DatabasePool { generation(kind).pool }
 
+    /// The file of the live generation of `kind` (it changes when a rebuild installs a new one).
+    public func file(_ kind: ProjectionKind) -> URL { generation(kind).url }
+
     /// A new, empty generation of `kind` beside the live one (not live yet).
     func makeShadow(_ kind: ProjectionKind) throws(ProjectionError) -> ProjectionGeneration {
         let number = generation(kind).number + 1
