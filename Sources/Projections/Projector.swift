@@ -130,7 +130,10 @@ public actor Projector {
                         progress?(RebuildProgress(projections: kinds, applied: applied, target: target, elapsed: clock.now - start))
                     }
                     let indexing = clock.now
-                    for shadow in shadowsForBulk { try shadow.createQueryIndexes() }
+                    for shadow in shadowsForBulk {
+                        try shadow.createQueryIndexes()
+                        try shadow.endBulkPhase()
+                    }
                     phases["query_indexes"] = clock.now - indexing
                     continuation.resume(returning: .success(phases))
                 } catch {

@@ -98,6 +98,34 @@ import Testing
         await fixture.cleanup()
     }
 
+    @Test func a_shadow_built_without_a_journal_is_installed_in_wal_mode() async throws {
+        let fixture = try ProjectionFixture(rebuildBatchSize: 25)
+        var w = Workload(service: fixture.service, seed: 83)
+        try await w.generate(samples: 40, steps: 60)
+        try await fixture.projector.catchUp()
+        let journalDuringBulk = Mutex<[String]>([])
+        let store = fixture.store
+        try await fixture.projector.rebuild { _ in
+            // The shadow (generation 2) during its bulk phase: not in WAL (journal_mode OFF is
+            // the writer connection's own; another connection sees the file's rollback default).
+            let shadow = store.directory.appendingPathComponent("datasets.000002.sqlite")
+            if let mode = try? DatabaseQueue(path: shadow.path).read({ try String.fetchOne($0, sql: "PRAGMA journal_mode") }) {
+                journalDuringBulk.withLock { $0.append(mode) }
+            }
+        }
+        let seen = journalDuringBulk.withLock { $0 }
+        #expect(!seen.isEmpty && !seen.contains("wal"), "journal modes seen during the bulk phase: \(seen)")
+        for kind in ProjectionKind.allCases {
+            let mode = try await store.database(kind).read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+            #expect(mode == "wal", "\(kind) after install")
+        }
+        // Live writes after the install go through the WAL and are applied.
+        _ = try await fixture.service.execute(.addSamples([newSample(20_000)], by: "late"), on: "ds", actor: "late")
+        try await fixture.projector.catchUp()
+        #expect(try fixture.queries.sample("s20000", in: "ds") != nil)
+        await fixture.cleanup()
+    }
+
     @Test func a_code_version_mismatch_triggers_a_rebuild_at_start() async throws {
         let fixture = try ProjectionFixture()
         var w = Workload(service: fixture.service, seed: 83)
