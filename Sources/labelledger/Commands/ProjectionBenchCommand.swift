@@ -16,8 +16,9 @@ struct ProjectionBenchCommand: AsyncParsableCommand {
             none. Then: a rebuild of every projection from position 0 (events/s), and p50/p99 of \
             100-sample tab pages for each filter (first pages and pages from random keyset \
             cursors). Baselines in the same run: reading and decoding the whole log without \
-            SQLite (the floor under a rebuild), and a one-sample primary-key lookup (the floor \
-            under a tab query).
+            SQLite and SQLite alone copying the rebuilt projections into a fresh file (the two \
+            floors under a rebuild), and a one-sample primary-key lookup (the floor under a \
+            tab query).
             """)
 
     @OptionGroup var data: DataDirectoryOptions
