@@ -49,17 +49,9 @@ final class ProjectionGeneration: Sendable {
         configuration.maximumReaderCount = 4
         configuration.busyMode = .timeout(10)
         configuration.label = "projection.\(kind.rawValue)"
-        // A shadow being built is thrown away on a crash: no need to sync it until it is
-        // installed (``ProjectionStore/install(_:)`` syncs it first).
-        let synchronous = bulk ? "OFF" : "NORMAL"
-        // A shadow's bulk phase inserts audit rows in key orders unrelated to the log's
-        // (sample id, actor, time): with the whole file in cache those inserts never wait
-        // for a page to be read back. 1 GiB is a ceiling, not an allocation.
-        let cacheKiB = bulk ? 1_048_576 : 65_536
+        let pragmas = Self.pragmas(bulk: bulk)
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
-            try db.execute(sql: "PRAGMA cache_size = -\(cacheKiB)")
-            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            for pragma in pragmas { try db.execute(sql: pragma) }
         }
         do {
             let pool = try DatabasePool(path: url.path, configuration: configuration)
@@ -93,15 +85,27 @@ final class ProjectionGeneration: Sendable {
         }
     }
 
+    /// Every connection's settings: a bulk-built shadow's (`bulk`) or a live generation's.
+    ///
+    /// - A shadow being built is thrown away on a crash: no need to sync it until it is
+    ///   installed (``ProjectionStore/install(_:)`` syncs it first).
+    /// - A shadow's bulk phase inserts audit rows in key orders unrelated to the log's
+    ///   (sample id, actor, time): with the whole file in cache those inserts never wait
+    ///   for a page to be read back. 1 GiB is a ceiling, not an allocation.
+    /// - Sorting the keys of each deferred index is most of ``createQueryIndexes()``: the
+    ///   shadow lets SQLite's sorter use a second thread.
+    static func pragmas(bulk: Bool) -> [String] {
+        [
+            "PRAGMA synchronous = \(bulk ? "OFF" : "NORMAL")",
+            "PRAGMA cache_size = -\(bulk ? 1_048_576 : 65_536)",
+            "PRAGMA temp_store = MEMORY",
+        ] + (bulk ? ["PRAGMA threads = 2"] : [])
+    }
+
     /// Creates the indexes a bulk-built shadow deferred (see `ProjectionSchema`).
     func createQueryIndexes() throws(ProjectionError) {
         do {
-            try pool.write { db in
-                // Sorting the keys of each new index is most of the work: let SQLite's
-                // sorter use a second thread.
-                try db.execute(sql: "PRAGMA threads = 2")
-                try kind.createQueryIndexes(db)
-            }
+            try pool.write { db in try kind.createQueryIndexes(db) }
         } catch {
             throw ProjectionError.wrap(kind.rawValue, error)
         }

@@ -4,7 +4,7 @@ import GRDB
 /// The floor under a rebuild's SQLite work: the time SQLite alone takes to write a finished
 /// projection again — a fresh file with the same tables, every row copied by
 /// `INSERT … SELECT` in primary-key order, then every index created — with the pragmas a
-/// rebuild's shadow uses (no sync, large cache, sorter threads). No Swift code touches a
+/// rebuild's shadow uses (``ProjectionGeneration/pragmas(bulk:)``, no journal). No Swift code touches a
 /// row, so no rebuild of the same schema and rows can write them faster on the same
 /// machine: `events / seconds` bounds the rebuild's events/s from above.
 ///
@@ -30,12 +30,10 @@ public enum SQLiteCopyBaseline {
                 """).map { (type: $0[0] as String, name: $0[1] as String, sql: $0[2] as String) }
         }
         var configuration = Configuration()
+        // The shadow's own settings, and no journal, as in its bulk phase.
+        let pragmas = ProjectionGeneration.pragmas(bulk: true) + ["PRAGMA journal_mode = OFF"]
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA journal_mode = OFF")
-            try db.execute(sql: "PRAGMA synchronous = OFF")
-            try db.execute(sql: "PRAGMA cache_size = -1048576")
-            try db.execute(sql: "PRAGMA temp_store = MEMORY")
-            try db.execute(sql: "PRAGMA threads = 2")
+            for pragma in pragmas { try db.execute(sql: pragma) }
         }
         let copy = try DatabaseQueue(path: scratch.path, configuration: configuration)
         let clock = ContinuousClock()
