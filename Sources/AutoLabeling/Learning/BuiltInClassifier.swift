@@ -1,7 +1,8 @@
 import LabelingDomain
 
 /// The built-in image classifier for active learning: multinomial logistic
-/// regression (L2) on standardised ``ImageFeatures``, optional self-training, and
+/// regression (L2) on standardised rows (``ImageFeatures``, with ``SpectralEmbedding``
+/// coordinates appended by ``ActiveLearningPipeline`` in `accurate` mode), optional self-training, and
 /// confidence calibrated by temperature scaling on held-out folds.
 ///
 /// - `fast`: trains on the labeled samples only.

@@ -1,6 +1,6 @@
 /// Label spreading (Zhou et al., 2004) on a symmetric k-nearest-neighbour graph of
-/// standardised feature rows: the graph-based second predictor of hard-example
-/// reason 2.
+/// feature rows: the graph-based second predictor of hard-example reason 2 (the same
+/// graph gives ``SpectralEmbedding`` its coordinates).
 ///
 /// It sees only the seed labels it is given (never the classifier's pseudo-labels), so
 /// its mistakes are largely independent of the logistic regression's: where the two
@@ -33,7 +33,8 @@ public struct LabelSpreading: Sendable {
 
     /// Builds the graph.
     /// - Parameters:
-    ///   - rows: standardised features, all of the same length.
+    ///   - rows: features, all of the same length, on the scales distances should weigh them by
+    ///     (``ActiveLearningPipeline`` passes the image features unstandardised).
     ///   - neighbours: `k` of the k-nearest-neighbour graph (symmetrised: an edge when
     ///     either row is among the other's `k` nearest).
     ///   - shouldStop: polled once per row; when it returns true, building throws `CancellationError`.
