@@ -33,6 +33,16 @@ struct LabelSpreadingTests {
         #expect(spread.topClass(of: 2) == nil && spread.distribution(of: 3) == nil)
     }
 
+    @Test func test_a_graph_too_large_for_the_distance_matrix_is_the_same_graph() throws {
+        // Over the matrix budget each row's distances are computed on the fly: same neighbours, same weights.
+        let rows = Self.clusters(seed: 8, perCluster: 40)
+        let matrix = try LabelSpreading(rows: rows, neighbours: 6)
+        let streamed = try LabelSpreading(rows: rows, neighbours: 6, alpha: 0.9, matrixBudget: 0, shouldStop: { false })
+        #expect(matrix.rowStart == streamed.rowStart && matrix.neighbour == streamed.neighbour)
+        #expect(matrix.weight == streamed.weight)
+        #expect(LabelSpreading.matrixBudget >= 8_192 * 8_192 * MemoryLayout<Float>.size)
+    }
+
     @Test func test_spreading_is_deterministic() throws {
         let rows = Self.clusters(seed: 5)
         let seeds = [(row: 3, label: 0), (row: 25, label: 1)]

@@ -12,7 +12,8 @@
 /// held-out folds) costs little.
 ///
 /// Invariants: deterministic (neighbour ties go to the smaller row index); a row that no
-/// seed reaches gets no class.
+/// seed reaches gets no class; memory is O(n·k) beyond the pairwise matrix's budget
+/// (``matrixBudget``), so a large dataset costs time, never an out-of-memory kill.
 ///
 /// ```swift
 /// let graph = LabelSpreading(rows: labeledRows + unlabeledRows, neighbours: 10)
@@ -39,25 +40,44 @@ public struct LabelSpreading: Sendable {
     ///     either row is among the other's `k` nearest).
     ///   - shouldStop: polled once per row; when it returns true, building throws `CancellationError`.
     public init(rows: [[Float]], neighbours: Int = 10, alpha: Double = 0.9, shouldStop: () -> Bool = { false }) throws {
+        try self.init(rows: rows, neighbours: neighbours, alpha: alpha, matrixBudget: Self.matrixBudget, shouldStop: shouldStop)
+    }
+
+    /// Bytes the pairwise distance matrix may take (256 MiB: up to 8,192 rows); beyond it each
+    /// row's distances are computed when the row is visited, twice the arithmetic in bounded memory.
+    static let matrixBudget = 256 << 20
+
+    init(rows: [[Float]], neighbours: Int, alpha: Double, matrixBudget: Int, shouldStop: () -> Bool) throws {
         self.alpha = alpha
         let n = rows.count, k = min(max(1, neighbours), max(0, n - 1))
         var adjacency = [Set<Int>](repeating: [], count: n)
         if k > 0 {
-            var distances = [Float](repeating: 0, count: n * n)
-            for i in 0..<n {
-                if shouldStop() { throw CancellationError() }
-                for j in (i + 1)..<n {
-                    let d = NearestNeighbours.squaredDistance(rows[i], rows[j])
-                    distances[i * n + j] = d
-                    distances[j * n + i] = d
+            // Each pair's distance once, in a matrix, when it fits the budget.
+            var matrix: [Float] = []
+            if n * n * MemoryLayout<Float>.size <= matrixBudget {
+                matrix = [Float](repeating: 0, count: n * n)
+                for i in 0..<n {
+                    if shouldStop() { throw CancellationError() }
+                    for j in (i + 1)..<n {
+                        let d = NearestNeighbours.squaredDistance(rows[i], rows[j])
+                        matrix[i * n + j] = d
+                        matrix[j * n + i] = d
+                    }
                 }
             }
+            var distances = [Float](repeating: 0, count: n)
             for i in 0..<n {
+                if matrix.isEmpty {
+                    if shouldStop() { throw CancellationError() }
+                    for j in 0..<n where j != i { distances[j] = NearestNeighbours.squaredDistance(rows[i], rows[j]) }
+                } else {
+                    for j in 0..<n { distances[j] = matrix[i * n + j] }
+                }
                 // The k nearest other rows, ties to the smaller index.
                 var nearest: [(distance: Float, row: Int)] = []
                 nearest.reserveCapacity(k + 1)
                 for j in 0..<n where j != i {
-                    let d = distances[i * n + j]
+                    let d = distances[j]
                     if nearest.count == k, d >= nearest[k - 1].distance { continue }
                     var at = nearest.count
                     while at > 0, nearest[at - 1].distance > d { at -= 1 }
