@@ -52,6 +52,7 @@ struct SpectralEmbeddingTests {
         let graph = try LabelSpreading(rows: rows, neighbours: 3)
         let embedding = SpectralEmbedding(graph: graph, dimensions: 3, seed: 1)
         #expect(abs(embedding.eigenvalues[0] - 1) < 1e-8)
+        #expect(embedding.maximumResidual < 1e-6)
         let left = (0..<20).map { embedding.rows[$0][0] }, right = (20..<40).map { embedding.rows[$0][0] }
         #expect(left.allSatisfy { $0 * left[0] > 0 } && right.allSatisfy { $0 * left[0] < 0 })
         for row in embedding.rows {

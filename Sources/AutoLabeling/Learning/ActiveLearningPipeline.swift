@@ -86,10 +86,15 @@ public struct ActiveLearningPipeline: Sendable {
         let graph = try LabelSpreading(
             rows: images, neighbours: spreadingNeighbours, alpha: spreadingAlpha, shouldStop: shouldStop)
         var rows = images
+        var embeddingMetrics: [String: Double] = [:]
         let dimensions = embeddingDimensions ?? 2 * classCount
         if algorithm == .accurate, dimensions > 0 {
             let embedding = SpectralEmbedding(graph: graph, dimensions: dimensions, seed: classifier.configuration.seed)
             rows = zip(images, embedding.rows).map { $0 + $1 }
+            embeddingMetrics = [
+                "embedding_dimensions": Double(dimensions), "embedding_max_residual": embedding.maximumResidual,
+                "embedding_smallest_eigenvalue": embedding.eigenvalues.last ?? 0,
+            ]
         }
         let scaler = FeatureScaler(fitting: rows)
         let labeledRows = rows[..<labeled.count].map(scaler.transform)
@@ -174,7 +179,7 @@ public struct ActiveLearningPipeline: Sendable {
         for (i, candidate) in candidates.enumerated() {
             if let finding = detector.assess(candidate) { findings[i] = finding }
         }
-        var metrics = trained.metrics
+        var metrics = trained.metrics.merging(embeddingMetrics) { $1 }
         let spreadingAgreement = unlabeledRows.indices.filter {
             spread.topClass(of: labeledRows.count + $0) == predictions[$0].topClass
         }.count

@@ -28,6 +28,9 @@ public struct SpectralEmbedding: Sendable {
     public let rows: [[Float]]
     /// The eigenvalues of `S` behind the kept coordinates, largest first.
     public let eigenvalues: [Double]
+    /// The largest residual `‖S·v − λ·v‖` among the kept unit eigenvectors: how far the
+    /// Lanczos steps are from converged (0 for an exact eigenvector).
+    public let maximumResidual: Double
 
     /// - Parameters:
     ///   - dimensions: coordinates per row, at least 1 (the last ones stay 0 when the graph
@@ -42,6 +45,7 @@ public struct SpectralEmbedding: Sendable {
         guard wanted > 0 else {
             rows = [[Float]](repeating: [Float](repeating: 0, count: max(1, dimensions)), count: n)
             eigenvalues = []
+            maximumResidual = 0
             return
         }
         var trivial = (0..<n).map { Double(graph.rowStart[$0 + 1] - graph.rowStart[$0]).squareRoot() }
@@ -62,6 +66,9 @@ public struct SpectralEmbedding: Sendable {
         }
         self.rows = rows
         self.eigenvalues = kept.map { values[$0] }
+        maximumResidual = zip(values, vectors).map { value, vector in
+            zip(Self.multiply(graph, vector), vector).reduce(0) { $0 + ($1.0 - value * $1.1) * ($1.0 - value * $1.1) }.squareRoot()
+        }.max() ?? 0
     }
 
     /// `y = S·x` with the graph's normalised weights.
