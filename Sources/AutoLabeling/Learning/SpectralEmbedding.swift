@@ -48,24 +48,20 @@ public struct SpectralEmbedding: Sendable {
             maximumResidual = 0
             return
         }
-        var trivial = (0..<n).map { Double(graph.rowStart[$0 + 1] - graph.rowStart[$0]).squareRoot() }
-        let length = Self.dot(trivial, trivial).squareRoot()
-        trivial = length > 0 ? trivial.map { $0 / length } : trivial
+        // √degree: the trivial eigenvector (once normalised) and the D^-½ scaling of the others.
+        let rootDegrees = (0..<n).map { Double(graph.rowStart[$0 + 1] - graph.rowStart[$0]).squareRoot() }
+        let length = Self.dot(rootDegrees, rootDegrees).squareRoot()
         let (values, vectors) = Self.largestEigenpairs(
-            graph, count: wanted, steps: m, seed: seed, excluding: length > 0 ? [trivial] : [])
-        let kept = Array(values.indices)
+            graph, count: wanted, steps: m, seed: seed, excluding: length > 0 ? [rootDegrees.map { $0 / length }] : [])
         var rows = [[Float]](repeating: [Float](repeating: 0, count: max(1, dimensions)), count: n)
-        for i in 0..<n {
-            let degree = Double(graph.rowStart[i + 1] - graph.rowStart[i])
-            guard degree > 0 else { continue }
-            var row = kept.map { vectors[$0][i] / degree.squareRoot() }
+        for i in 0..<n where rootDegrees[i] > 0 {
+            let row = vectors.map { $0[i] / rootDegrees[i] }
             let norm = row.reduce(0) { $0 + $1 * $1 }.squareRoot()
             guard norm > 0 else { continue }
-            row = row.map { $0 / norm }
-            for (c, value) in row.enumerated() { rows[i][c] = Float(value) }
+            for (c, value) in row.enumerated() { rows[i][c] = Float(value / norm) }
         }
         self.rows = rows
-        self.eigenvalues = kept.map { values[$0] }
+        self.eigenvalues = values
         maximumResidual = zip(values, vectors).map { value, vector in
             zip(Self.multiply(graph, vector), vector).reduce(0) { $0 + ($1.0 - value * $1.1) * ($1.0 - value * $1.1) }.squareRoot()
         }.max() ?? 0
