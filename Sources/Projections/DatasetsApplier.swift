@@ -4,9 +4,9 @@ import GRDB
 import LabelingDomain
 import LabelingService
 
-/// The `datasets` projection: datasets, samples (tab views), label counts, statistics
-/// and the audit index. Mirrors `evolve` of the domain row by row — the tests compare
-/// both on the same events — and records before → after for every sample it changes.
+/// The `datasets` projection: datasets, samples (tab views), label counts and statistics.
+/// Mirrors `evolve` of the domain row by row — the tests compare both on the same events.
+/// What each event did to each sample is the `audit` projection's (``AuditApplier``).
 ///
 /// Counters (`sample_stats`, `labels`, `hard_detail_stats`) are kept as deltas in memory
 /// and written by ``finish(_:)``, once per transaction, so a bulk rebuild touches each
@@ -28,53 +28,25 @@ struct DatasetsApplier: EventApplier {
     private var reasonDeltas: [String: [Int: Int]] = [:]
     private var versions: [String: (version: UInt64, position: UInt64)] = [:]
     private var rows: SampleRowStore
-    private var auditRows: SampleAuditRows
 
     /// `rows` is ``SampleRowStore/Mode/direct`` for live application; a rebuild's bulk
-    /// phase buffers sample and audit rows (see ``SampleRowStore``, ``SampleAuditRows``)
-    /// and keeps one applier for all its batches.
+    /// phase buffers sample rows (see ``SampleRowStore``) and keeps one applier for all
+    /// its batches.
     init(rows: SampleRowStore.Mode = .direct) {
         self.rows = SampleRowStore(mode: rows)
-        if case .buffered(let limit) = rows {
-            auditRows = SampleAuditRows(limit: 2 * limit)
-        } else {
-            auditRows = SampleAuditRows(limit: nil)
-        }
     }
 
     // MARK: - Events
 
     mutating func apply(_ event: RecordedEvent, _ domain: DomainEvent?, _ db: Database) throws {
-        guard let domain else { return }
-        let dataset = StreamNames.datasetID(ofStream: event.streamID)?.rawValue
-        var touched = 0
-        if let dataset {
-            touched = try applyDataset(domain, dataset: dataset, event: event, db)
-            versions[dataset] = (event.streamVersion, event.position)
-        }
-        var insert = try PositionalStatement(db, """
-            INSERT INTO audit_events(position, stream, dataset, stream_version, type, actor, recorded_at,
-                command_id, correlation_id, summary, sample_count) VALUES (?,?,?,?,?,?,?,?,?,?,?)
-            """)
-        insert.bind(event.position)
-        insert.bind(event.streamID)
-        insert.bind(dataset)
-        insert.bind(event.streamVersion)
-        insert.bind(event.type)
-        insert.bind(event.actor)
-        insert.bind(event.recordedAtMicros)
-        insert.bind(event.commandID)
-        insert.bind(event.correlationID)
-        insert.bind(AuditSummary.summary(domain))
-        insert.bind(touched)
-        try insert.run(db)
+        guard let domain, let dataset = StreamNames.datasetID(ofStream: event.streamID)?.rawValue else { return }
+        try applyDataset(domain, dataset: dataset, event: event, db)
+        versions[dataset] = (event.streamVersion, event.position)
     }
 
-    /// Returns the number of samples the event changed.
-    private mutating func applyDataset(_ domain: DomainEvent, dataset: String, event: RecordedEvent, _ db: Database) throws -> Int {
+    private mutating func applyDataset(_ domain: DomainEvent, dataset: String, event: RecordedEvent, _ db: Database) throws {
         let position = event.position
         let actor = event.actor
-        var touched = 0
         switch domain {
         case .datasetCreated(let e):
             try db.cachedStatement(sql: """
@@ -124,9 +96,6 @@ struct DatasetsApplier: EventApplier {
                 row.labels.removeAll { $0.name == e.name }
                 if row.state != .unlabeled, row.labels.isEmpty { row.state = .unlabeled }
                 try setLabels(&row, from: beforeState, before, position: position, actor: actor, db)
-                try audit(id, dataset, position, "label deleted", StoredLabels.text(beforeState, before),
-                    StoredLabels.text(row.state, row.labels), db)
-                touched += 1
             }
             try flushCounters(db)
             try db.execute(sql: "DELETE FROM labels WHERE dataset = ? AND name = ?", arguments: [dataset, e.name])
@@ -135,7 +104,6 @@ struct DatasetsApplier: EventApplier {
             for (index, sample) in e.samples.enumerated() {
                 guard try rows.row(dataset, sample.id, db) == nil else { continue }
                 try insert(sample, index: index, dataset: dataset, position: position, actor: actor, db)
-                touched += 1
             }
 
         case .samplesDeleted(let e):
@@ -144,9 +112,6 @@ struct DatasetsApplier: EventApplier {
                 accountLabels(dataset, row.state, row.labelCounts, -1)
                 accountHard(dataset, row.hard, row.hardReasons, -1)
                 try rows.delete(row, db)
-                try audit(sample.id, dataset, position, "deleted",
-                    StoredLabels.text(sample.previousState, sample.previousLabels), "deleted", db)
-                touched += 1
             }
 
         case .sampleLabelsReplaced(let e):
@@ -156,10 +121,6 @@ struct DatasetsApplier: EventApplier {
                 row.state = change.newLabels.isEmpty ? .unlabeled : .labeled
                 row.labels = change.newLabels
                 try setLabels(&row, from: beforeState, before, position: position, actor: actor, db)
-                try audit(change.sampleID, dataset, position, "labels",
-                    StoredLabels.text(change.previousState, change.previousLabels),
-                    StoredLabels.text(row.state, change.newLabels), db)
-                touched += 1
             }
 
         case .samplesConfirmed(let e):
@@ -169,10 +130,6 @@ struct DatasetsApplier: EventApplier {
                 row.state = confirmed.confirmedLabels.isEmpty ? .unlabeled : .labeled
                 row.labels = confirmed.confirmedLabels
                 try setLabels(&row, from: beforeState, before, position: position, actor: actor, db)
-                try audit(confirmed.sampleID, dataset, position, "confirmed",
-                    StoredLabels.text(.toBeConfirmed, confirmed.predictedLabels),
-                    StoredLabels.text(row.state, confirmed.confirmedLabels), db)
-                touched += 1
             }
 
         case .samplesRejected(let e):
@@ -182,9 +139,6 @@ struct DatasetsApplier: EventApplier {
                 row.state = .unlabeled
                 row.labels = []
                 try setLabels(&row, from: beforeState, before, position: position, actor: actor, db)
-                try audit(rejected.sampleID, dataset, position, "rejected",
-                    StoredLabels.text(.toBeConfirmed, rejected.rejectedLabels), "unlabeled", db)
-                touched += 1
             }
 
         case .samplesMarkedHard(let e):
@@ -193,14 +147,12 @@ struct DatasetsApplier: EventApplier {
                 guard var row = try rows.row(dataset, id, db) else { continue }
                 try setHard(&row, reasons: reasons, coefficient: e.coefficient, origin: "person:\(e.by)",
                     position: position, actor: actor, id: id, db)
-                touched += 1
             }
 
         case .hardMarksCleared(let e):
             for id in e.sampleIDs {
                 guard var row = try rows.row(dataset, id, db) else { continue }
                 try setHard(&row, reasons: nil, coefficient: nil, origin: nil, position: position, actor: actor, id: id, db)
-                touched += 1
             }
 
         case .samplesAutoLabeled(let e):
@@ -210,10 +162,6 @@ struct DatasetsApplier: EventApplier {
                 row.state = sample.labels.isEmpty ? .unlabeled : .toBeConfirmed
                 row.labels = sample.labels
                 try setLabels(&row, from: beforeState, before, position: position, actor: actor, db)
-                try audit(sample.sampleID, dataset, position, "auto-labeled",
-                    StoredLabels.text(beforeState, names: StoredLabels.counts(before)),
-                    StoredLabels.text(row.state, sample.labels), db)
-                touched += 1
             }
 
         case .hardExamplesDetected(let e):
@@ -221,18 +169,16 @@ struct DatasetsApplier: EventApplier {
                 guard var row = try rows.row(dataset, finding.sampleID, db) else { continue }
                 try setHard(&row, reasons: finding.reasons.map(\.rawValue), coefficient: finding.coefficient,
                     origin: "task:\(e.taskID)", position: position, actor: actor, id: finding.sampleID, db)
-                touched += 1
             }
 
         case .datasetDeleted:
-            touched = try dropDataset(dataset, position: position, db)
+            try dropDataset(dataset, db)
 
         case .autoLabelTaskQueued, .taskStarted, .taskRunning, .taskProgressed, .taskTrainingFinished,
             .taskSucceeded, .taskFailed, .taskStopRequested, .taskStopped, .modelRegistered,
             .continuousAutoLabelingConfigured:
             break
         }
-        return touched
     }
 
     // MARK: - Rows
@@ -265,9 +211,6 @@ struct DatasetsApplier: EventApplier {
         try rows.insert(row, db)
         accountLabels(dataset, state, row.labelCounts, 1)
         accountHard(dataset, row.hard, row.hardReasons, 1)
-        var after = StoredLabels.text(state, row.labels)
-        if mark != nil { after += ", " + StoredLabels.hardText(reasons: row.hardReasons, coefficient: mark?.coefficient) }
-        try audit(sample.id, dataset, position, "added", "", after, db)
     }
 
     private static func origin(_ mark: HardMark) -> String {
@@ -296,7 +239,6 @@ struct DatasetsApplier: EventApplier {
     ) throws {
         accountHard(row.dataset, row.hard, row.hardReasons, -1)
         accountHard(row.dataset, reasons != nil, reasons ?? [], 1)
-        let before = row.hard ? StoredLabels.hardText(reasons: row.hardReasons, coefficient: row.hardCoefficient) : "not hard"
         row.hard = reasons != nil
         row.hardReasons = reasons ?? []
         row.hardCoefficient = coefficient
@@ -304,15 +246,6 @@ struct DatasetsApplier: EventApplier {
         row.lastPosition = position
         row.lastActor = actor
         try rows.updateHard(row, db)
-        let after = reasons.map { StoredLabels.hardText(reasons: $0, coefficient: coefficient) } ?? "not hard"
-        try audit(id, row.dataset, position, "hard", before, after, db)
-    }
-
-    private mutating func audit(
-        _ id: SampleID, _ dataset: String, _ position: UInt64, _ change: String, _ before: String, _ after: String,
-        _ db: Database
-    ) throws {
-        try auditRows.add(id.rawValue, dataset, position, change, before, after, db)
     }
 
     // MARK: - Counters
@@ -381,7 +314,6 @@ struct DatasetsApplier: EventApplier {
 
     mutating func complete(_ db: Database) throws {
         try rows.flush(db)
-        try auditRows.flush(db)
     }
 
     mutating func finish(_ db: Database) throws {
@@ -395,28 +327,18 @@ struct DatasetsApplier: EventApplier {
 
     // MARK: - Deletion
 
-    /// `DatasetDeleted`: the dataset's rows leave every table but the audit index, which
-    /// keeps its events and gains one "dataset deleted" row per sample it still held (so a
-    /// sample's trail ends with the deletion). Counter deltas buffered for the dataset are
-    /// written first, then their rows deleted with the rest: nothing of it is left for
-    /// ``finish(_:)`` to recreate. Returns the number of samples dropped.
-    private mutating func dropDataset(_ dataset: String, position: UInt64, _ db: Database) throws -> Int {
+    /// `DatasetDeleted`: the dataset's rows leave every table (the audit index keeps its
+    /// trail). Counter deltas buffered for the dataset are written first, then their rows
+    /// deleted with the rest: nothing of it is left for ``finish(_:)`` to recreate.
+    private mutating func dropDataset(_ dataset: String, _ db: Database) throws {
         // The statements below read and delete rows through SQL: buffered rows go first.
         try rows.flush(db)
         try flushCounters(db)
-        try db.execute(sql: """
-            INSERT OR REPLACE INTO audit_samples(sample_id, dataset, position, change, before, after)
-            SELECT sample_id, dataset, ?, 'dataset deleted',
-                CASE state WHEN 0 THEN 'unlabeled' WHEN 1 THEN 'toBeConfirmed' ELSE 'labeled' END, 'deleted'
-            FROM samples WHERE dataset = ?
-            """, arguments: [Int64(position), dataset])
-        let dropped = db.changesCount
         // By seq through samples_by_id: sample_labels is keyed by seq, not by dataset.
         try db.execute(
             sql: "DELETE FROM sample_labels WHERE seq IN (SELECT seq FROM samples WHERE dataset = ?)", arguments: [dataset])
         for table in ["samples", "labels", "hard_detail_stats", "sample_stats", "datasets"] {
             try db.execute(sql: "DELETE FROM \(table) WHERE dataset = ?", arguments: [dataset])
         }
-        return dropped
     }
 }

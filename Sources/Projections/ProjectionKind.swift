@@ -8,16 +8,19 @@ import GRDB
 /// ``Projector/start()``). Bump ``codeVersion`` whenever the schema or the way events
 /// become rows changes, and regenerate the golden dumps in `Snapshots/` in the same commit.
 public enum ProjectionKind: String, Sendable, CaseIterable, Hashable, CustomStringConvertible {
-    /// Datasets, samples (tab views), labels, statistics and the audit index.
+    /// Datasets, samples (tab views), labels and statistics.
     case datasets
     /// Auto-labeling tasks and their event history.
     case tasks
+    /// The audit index: every event, and what it did to each sample (before → after).
+    case audit
 
     /// Changes whenever the rows this projection derives from the same events change.
     public var codeVersion: Int {
         switch self {
-        case .datasets: 2  // 2: index samples_by_state_hard
+        case .datasets: 3  // 2: index samples_by_state_hard; 3: the audit tables moved to `audit`
         case .tasks: 2  // 2: result_skipped, result_skipped_samples
+        case .audit: 1
         }
     }
 
@@ -30,10 +33,14 @@ public enum ProjectionKind: String, Sendable, CaseIterable, Hashable, CustomStri
             [
                 ("datasets", "dataset"), ("labels", "dataset, ordinal"), ("sample_stats", "dataset"),
                 ("hard_detail_stats", "dataset, reason"), ("samples", "seq"), ("sample_labels", "seq, label"),
-                ("audit_events", "position"), ("audit_samples", "position, dataset, sample_id"),
             ]
         case .tasks:
             [("autolabel_tasks", "dataset, task_id"), ("task_events", "position, dataset, task_id")]
+        case .audit:
+            [
+                ("audit_events", "position"), ("audit_samples", "position, dataset, sample_id"),
+                ("audit_heads", "dataset, sample_id"),
+            ]
         }
     }
 
@@ -52,6 +59,7 @@ public enum ProjectionKind: String, Sendable, CaseIterable, Hashable, CustomStri
         switch self {
         case .datasets: ProjectionSchema.datasetsQueryIndexes
         case .tasks: ProjectionSchema.tasksQueryIndexes
+        case .audit: ProjectionSchema.auditQueryIndexes
         }
     }
 
@@ -59,6 +67,7 @@ public enum ProjectionKind: String, Sendable, CaseIterable, Hashable, CustomStri
         switch self {
         case .datasets: ProjectionSchema.datasets
         case .tasks: ProjectionSchema.tasks
+        case .audit: ProjectionSchema.audit
         }
     }
 
@@ -71,6 +80,7 @@ public enum ProjectionKind: String, Sendable, CaseIterable, Hashable, CustomStri
         switch self {
         case .datasets: DatasetsApplier(rows: bulk ? .buffered(limit: Self.bulkRowLimit) : .direct)
         case .tasks: TasksApplier()
+        case .audit: AuditApplier(bulk: bulk ? Self.bulkRowLimit : nil)
         }
     }
 }

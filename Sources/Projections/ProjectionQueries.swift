@@ -280,7 +280,7 @@ public struct ProjectionQueries: Sendable {
     /// then. Read from the audit index, which keeps deleted datasets (the `datasets` table
     /// does not). O(events) in the index: for offline replays, not for request paths.
     public func datasetIDs(asOfPosition position: UInt64) throws(ProjectionError) -> [DatasetID] {
-        try read(.datasets) { db in
+        try read(.audit) { db in
             try String.fetchAll(db, sql: """
                 SELECT c.dataset FROM audit_events c
                 WHERE c.type = 'DatasetCreated' AND c.dataset IS NOT NULL AND c.position <= ?1
@@ -373,7 +373,7 @@ public struct ProjectionQueries: Sendable {
         guard (1...100_000).contains(query.limit) else {
             throw .invalidQuery(field: "limit", reason: "\(query.limit) is outside 1…100000")
         }
-        return try read(.datasets) { db in
+        return try read(.audit) { db in
             var low = Int64(query.afterPosition) + 1
             var high = Int64.max
             if let since = query.since {

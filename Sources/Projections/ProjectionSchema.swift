@@ -60,7 +60,12 @@ enum ProjectionSchema {
             seq INTEGER NOT NULL, label TEXT NOT NULL, dataset TEXT NOT NULL, state INTEGER NOT NULL,
             instances INTEGER NOT NULL, PRIMARY KEY(seq, label)) WITHOUT ROWID
         """,
-        // The audit index: one row per event (dataset NULL for other streams) …
+    ]
+
+    /// The audit index (its own projection, so a rebuild builds it beside `datasets`, on
+    /// the other core).
+    static let audit = [
+        // One row per event (dataset NULL for other streams) …
         """
         CREATE TABLE audit_events(
             position INTEGER PRIMARY KEY, stream TEXT NOT NULL, dataset TEXT, stream_version INTEGER NOT NULL,
@@ -72,6 +77,14 @@ enum ProjectionSchema {
         CREATE TABLE audit_samples(
             sample_id TEXT NOT NULL, dataset TEXT NOT NULL, position INTEGER NOT NULL, change TEXT NOT NULL,
             before TEXT NOT NULL, after TEXT NOT NULL, PRIMARY KEY(sample_id, dataset, position)) WITHOUT ROWID
+        """,
+        // Each sample's label state and hard mark as the trail last left them: the "before" of
+        // its next change (the `samples` rows live in another database). labels: as
+        // `samples.labels`; hard_reasons: as `samples.hard_reasons` ('' when not hard).
+        """
+        CREATE TABLE audit_heads(
+            dataset TEXT NOT NULL, sample_id TEXT NOT NULL, state INTEGER NOT NULL, labels TEXT NOT NULL,
+            hard_reasons TEXT NOT NULL, hard_coefficient REAL, PRIMARY KEY(dataset, sample_id)) WITHOUT ROWID
         """,
     ]
 
@@ -90,6 +103,9 @@ enum ProjectionSchema {
         "CREATE INDEX samples_by_score ON samples(dataset, score) WHERE score IS NOT NULL",
         "CREATE INDEX sample_labels_by_label ON sample_labels(dataset, label, state, seq)",
         "CREATE INDEX sample_labels_by_label_all ON sample_labels(dataset, label, seq)",
+    ]
+
+    static let auditQueryIndexes = [
         "CREATE INDEX audit_events_by_dataset ON audit_events(dataset, position)",
         "CREATE INDEX audit_events_by_actor ON audit_events(actor, position)",
         "CREATE INDEX audit_events_by_time ON audit_events(recorded_at, position)",

@@ -47,15 +47,17 @@ public actor Projector {
     // MARK: - Starting
 
     /// Rebuilds every projection whose stored code version differs from the code's (or
-    /// whose checkpoint is beyond the log head: it describes another log), then catches
-    /// up. Returns the projections it rebuilt.
+    /// whose checkpoint is beyond the log head: it describes another log; or that is empty
+    /// while the log is not), then catches up. Returns the projections it rebuilt.
     @discardableResult
     public func start(progress: (@Sendable (RebuildProgress) -> Void)? = nil) async throws(ProjectionError) -> [ProjectionKind] {
         let head = log.head
         var stale: [ProjectionKind] = []
         for kind in ProjectionKind.allCases {
             let status = try store.status(kind)
-            if status.isStale || status.checkpoint > head {
+            // An empty projection beside a non-empty log (one added by a newer version) is
+            // built in bulk, not event by event.
+            if status.isStale || status.checkpoint > head || (status.checkpoint == 0 && head > 0) {
                 logger.notice("projection \(kind) needs a rebuild", metadata: [
                     "stored_code_version": "\(status.storedCodeVersion.map(String.init) ?? "none")",
                     "code_version": "\(kind.codeVersion)", "checkpoint": "\(status.checkpoint)", "head": "\(head)",
@@ -126,15 +128,9 @@ public actor Projector {
         let bulk: Result<[String: Duration], ProjectionError> = await withCheckedContinuation { continuation in
             Thread.detachNewThread {
                 do {
-                    var phases = try Self.bulkBuild(shadowsForBulk, log: log, upTo: target, batchSize: batch) { applied in
+                    let phases = try Self.bulkBuild(shadowsForBulk, log: log, upTo: target, batchSize: batch) { applied in
                         progress?(RebuildProgress(projections: kinds, applied: applied, target: target, elapsed: clock.now - start))
                     }
-                    let indexing = clock.now
-                    for shadow in shadowsForBulk {
-                        try shadow.createQueryIndexes()
-                        try shadow.endBulkPhase()
-                    }
-                    phases["query_indexes"] = clock.now - indexing
                     continuation.resume(returning: .success(phases))
                 } catch {
                     continuation.resume(returning: .failure(ProjectionError.wrap("rebuild", error)))
@@ -196,50 +192,42 @@ public actor Projector {
     }
 
     /// A rebuild's bulk phase: applies every event up to `target` to the new, empty
-    /// `shadows`, with one bulk applier per shadow for the whole phase (rows buffered in
-    /// memory, see ``SampleRowStore``), one transaction per batch, while the next batches
-    /// are read and decoded on another thread (``DecodedBatches``). The checkpoint is
-    /// written once, at the end, in the transaction that writes the buffered rows: until
-    /// then a shadow's checkpoint is 0, and a shadow is never installed before this
-    /// returns (after a crash it is an abandoned file, removed at the next open).
-    /// Returns the time spent applying batches and writing the buffered rows.
+    /// `shadows`, each on its own queue (``ShadowBuild``: one bulk applier per shadow for the
+    /// whole phase, rows buffered in memory, see ``SampleRowStore``; one transaction per
+    /// batch), while the next batches are read and decoded on another thread
+    /// (``DecodedBatches``); then each writes its buffered rows and builds its query indexes.
+    /// The checkpoint is written once, at the end, in the transaction that writes the
+    /// buffered rows: until then a shadow's checkpoint is 0, and a shadow is never installed
+    /// before this returns (after a crash it is an abandoned file, removed at the next open).
+    /// Returns each shadow's phase times (`<projection>.<phase>`; they overlap) and `bulk`,
+    /// the wall time of the whole phase.
     static func bulkBuild(
         _ shadows: [ProjectionGeneration], log: EventLog, upTo target: UInt64, batchSize: Int,
         progress: ((UInt64) -> Void)?
     ) throws(ProjectionError) -> [String: Duration] {
         let clock = ContinuousClock()
         let start = clock.now
-        var appliers = shadows.map { $0.kind.makeApplier(bulk: true) }
+        let builds = shadows.map { ShadowBuild($0) }
         var reached: UInt64 = 0
         let batches = DecodedBatches(log: log, upTo: target, batchSize: batchSize)
         defer { batches.stop() }
-        while let decoded = try batches.next() {
-            for (i, shadow) in shadows.enumerated() {
-                do {
-                    try shadow.pool.write { db in
-                        for (event, domain) in decoded { try appliers[i].apply(event, domain, db) }
-                        try appliers[i].finish(db)
-                    }
-                } catch {
-                    throw ProjectionError.wrap(shadow.kind.rawValue, error)
-                }
+        do {
+            while !builds.contains(where: { $0.failed.load(ordering: .acquiring) }), let decoded = try batches.next() {
+                for build in builds { build.submit(decoded) }
+                reached = decoded.last!.event.position
+                progress?(reached)
             }
-            reached = decoded.last!.event.position
-            progress?(reached)
+        } catch {
+            // Let the shadows finish what they hold before the error leaves (they write to
+            // files this rebuild abandons).
+            for build in builds { _ = try? build.wait() }
+            throw error
         }
-        let writing = clock.now
-        for (i, shadow) in shadows.enumerated() {
-            do {
-                try shadow.pool.write { db in
-                    try appliers[i].complete(db)
-                    try appliers[i].finish(db)
-                    try ProjectionGeneration.setCheckpoint(db, reached)
-                }
-            } catch {
-                throw ProjectionError.wrap(shadow.kind.rawValue, error)
-            }
-        }
-        return ["apply_batches": writing - start, "write_buffered_rows": clock.now - writing]
+        for build in builds { build.complete(checkpoint: reached) }
+        var phases: [String: Duration] = [:]
+        for build in builds { phases.merge(try build.wait()) { $1 } }
+        phases["bulk"] = clock.now - start
+        return phases
     }
 
     typealias Decoded = (event: RecordedEvent, domain: DomainEvent?)

@@ -11,17 +11,22 @@ import TestSupport
 /// Serialized: each test runs two random workloads through the real service, and all of
 /// them at once would crowd out the timing-bound reactor tests in the same process.
 @Suite(.serialized) struct DatasetDeletionProjectionTests {
-    /// Rows of `dataset` in each table of the datasets projection.
+    /// Rows of `dataset` in each table of the datasets and audit projections.
     static func rowCounts(_ dataset: String, in store: ProjectionStore) throws -> [String: Int] {
-        try store.database(.datasets).read { db in
-            var counts: [String: Int] = [:]
-            for table in ["datasets", "labels", "sample_stats", "hard_detail_stats", "samples", "sample_labels",
-                "audit_events", "audit_samples"]
-            {
-                counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE dataset = ?", arguments: [dataset])
+        var counts: [String: Int] = [:]
+        let tables: [(ProjectionKind, [String])] = [
+            (.datasets, ["datasets", "labels", "sample_stats", "hard_detail_stats", "samples", "sample_labels"]),
+            (.audit, ["audit_events", "audit_samples", "audit_heads"]),
+        ]
+        for (kind, names) in tables {
+            try store.database(kind).read { db in
+                for table in names {
+                    counts[table] = try Int.fetchOne(
+                        db, sql: "SELECT COUNT(*) FROM \(table) WHERE dataset = ?", arguments: [dataset])
+                }
             }
-            return counts
         }
+        return counts
     }
 
     /// Two datasets with random activity ("ds" and "other"), then "ds" deleted once its
@@ -45,7 +50,8 @@ import TestSupport
         let otherBefore = try Self.rowCounts("other", in: fixture.store)
         try await fixture.projector.catchUp()
         let after = try Self.rowCounts("ds", in: fixture.store)
-        for table in ["datasets", "labels", "sample_stats", "hard_detail_stats", "samples", "sample_labels"] {
+        #expect(before["audit_heads"] == before["samples"])
+        for table in ["datasets", "labels", "sample_stats", "hard_detail_stats", "samples", "sample_labels", "audit_heads"] {
             #expect(after[table] == 0, "\(table) still has rows of the deleted dataset")
         }
         #expect(after["audit_events"] == before["audit_events"]! + 1)

@@ -40,7 +40,7 @@ import Testing
         // The workload exercised what it claims to.
         #expect(summary.sampleStats.autoAnnotation + summary.sampleStats.manualAnnotation > 0)
         #expect(summary.hardSamples > 0)
-        let types = try await fixture.store.database(.datasets).read { db in
+        let types = try await fixture.store.database(.audit).read { db in
             try String.fetchSet(db, sql: "SELECT DISTINCT type FROM audit_events")
         }
         let expectedTypes: Set<String> = [

@@ -126,10 +126,24 @@ import Testing
         await fixture.cleanup()
     }
 
+    @Test func an_empty_projection_beside_a_non_empty_log_is_built_in_bulk_at_start() async throws {
+        let fixture = try ProjectionFixture()
+        var w = Workload(service: fixture.service, seed: 84)
+        try await w.generate(samples: 20, steps: 20)
+        #expect(try await fixture.projector.start() == ProjectionKind.allCases)
+        for kind in ProjectionKind.allCases {
+            let status = try fixture.store.status(kind)
+            #expect(status.generation == 2 && status.checkpoint == fixture.log.head)
+        }
+        #expect(try await fixture.projector.start() == [])
+        await fixture.cleanup()
+    }
+
     @Test func a_code_version_mismatch_triggers_a_rebuild_at_start() async throws {
         let fixture = try ProjectionFixture()
         var w = Workload(service: fixture.service, seed: 83)
         try await w.generate(samples: 30, steps: 30)
+        try await fixture.projector.catchUp()
         #expect(try await fixture.projector.start() == [])
         let dumpBefore = try ProjectionDump.text(of: .datasets, in: fixture.store)
         // Pretend an older build wrote the datasets projection (and damage a row it would keep).
