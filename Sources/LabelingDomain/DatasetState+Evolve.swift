@@ -60,8 +60,7 @@ public func evolve(_ state: inout DatasetState, _ event: DomainEvent) {
     case .samplesAdded(let e):
         state.samples.reserveCapacity(state.samples.count + e.samples.count)
         for sample in e.samples where state.samples[sample.id] == nil {
-            let arrival: SampleState = !sample.initialLabels.isEmpty
-                ? .labeled : sample.initialPredictions.isEmpty ? .unlabeled : .toBeConfirmed
+            let arrival = sample.arrivalState
             var record = SampleRecord(
                 name: sample.name, state: arrival,
                 labels: sample.initialLabels, width: sample.width, height: sample.height, channels: sample.channels)

@@ -112,6 +112,12 @@ public struct NewSample: Sendable, Equatable {
     /// When the imported labels were created (the manifest's `creation-time`), if known.
     public var labelsCreatedAt: Instant?
 
+    /// The state the sample arrives in: labeled when it carries labels, else to be confirmed
+    /// when it carries predictions, else unlabeled.
+    public var arrivalState: SampleState {
+        !initialLabels.isEmpty ? .labeled : initialPredictions.isEmpty ? .unlabeled : .toBeConfirmed
+    }
+
     public init(
         id: SampleID, name: String, sourcePath: String, width: UInt32, height: UInt32, channels: UInt32,
         contentSHA256: String, usage: SampleUsage? = nil, initialLabels: [SampleLabel] = [],

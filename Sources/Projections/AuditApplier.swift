@@ -88,8 +88,7 @@ struct AuditApplier: EventApplier {
         switch domain {
         case .samplesAdded(let e):
             for sample in e.samples where try heads.head(dataset, sample.id, db) == nil {
-                let state: SampleState = !sample.initialLabels.isEmpty
-                    ? .labeled : sample.initialPredictions.isEmpty ? .unlabeled : .toBeConfirmed
+                let state = sample.arrivalState
                 let labels = state == .labeled ? sample.initialLabels : state == .toBeConfirmed ? sample.initialPredictions : []
                 let mark = sample.initialHardMark
                 let head = AuditHeads.Head(

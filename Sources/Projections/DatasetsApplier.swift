@@ -146,13 +146,13 @@ struct DatasetsApplier: EventApplier {
             for id in e.sampleIDs {
                 guard var row = try rows.row(dataset, id, db) else { continue }
                 try setHard(&row, reasons: reasons, coefficient: e.coefficient, origin: "person:\(e.by)",
-                    position: position, actor: actor, id: id, db)
+                    position: position, actor: actor, db)
             }
 
         case .hardMarksCleared(let e):
             for id in e.sampleIDs {
                 guard var row = try rows.row(dataset, id, db) else { continue }
-                try setHard(&row, reasons: nil, coefficient: nil, origin: nil, position: position, actor: actor, id: id, db)
+                try setHard(&row, reasons: nil, coefficient: nil, origin: nil, position: position, actor: actor, db)
             }
 
         case .samplesAutoLabeled(let e):
@@ -168,7 +168,7 @@ struct DatasetsApplier: EventApplier {
             for finding in e.samples {
                 guard var row = try rows.row(dataset, finding.sampleID, db) else { continue }
                 try setHard(&row, reasons: finding.reasons.map(\.rawValue), coefficient: finding.coefficient,
-                    origin: "task:\(e.taskID)", position: position, actor: actor, id: finding.sampleID, db)
+                    origin: "task:\(e.taskID)", position: position, actor: actor, db)
             }
 
         case .datasetDeleted:
@@ -197,8 +197,7 @@ struct DatasetsApplier: EventApplier {
     private mutating func insert(
         _ sample: NewSample, index: Int, dataset: String, position: UInt64, actor: String, _ db: Database
     ) throws {
-        let state: SampleState = !sample.initialLabels.isEmpty
-            ? .labeled : sample.initialPredictions.isEmpty ? .unlabeled : .toBeConfirmed
+        let state = sample.arrivalState
         let mark = sample.initialHardMark
         let row = SampleRow(
             seq: Int64(position) << 20 | Int64(index), dataset: dataset, sampleID: sample.id.rawValue, name: sample.name,
@@ -235,7 +234,7 @@ struct DatasetsApplier: EventApplier {
 
     private mutating func setHard(
         _ row: inout SampleRow, reasons: [Int]?, coefficient: Double?, origin: String?, position: UInt64,
-        actor: String, id: SampleID, _ db: Database
+        actor: String, _ db: Database
     ) throws {
         accountHard(row.dataset, row.hard, row.hardReasons, -1)
         accountHard(row.dataset, reasons != nil, reasons ?? [], 1)
