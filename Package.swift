@@ -3,7 +3,7 @@ import PackageDescription
 
 // Dependency direction (top to bottom), see DESIGN.md:
 //   labelledger → (LabelLedgerServer) → Projections, AutoLabeling, DatasetInterchange
-//     → LabelingService (command handling) → LabelingDomain (pure) and EventLog → CLZ4, CPNG, CJPEG, GRDB, SwiftProtobuf, Crypto
+//     → LabelingService (command handling) → LabelingDomain (pure) and EventLog → CLZ4, CSQLiteSetup, CPNG, CJPEG, GRDB, SwiftProtobuf, Crypto
 let package = Package(
     name: "LabelLedger",
     platforms: [.macOS(.v15)],
@@ -38,6 +38,8 @@ let package = Package(
             providers: [.apt(["liblz4-dev"])]
         ),
 
+        // Process-wide SQLite settings (sqlite3_config is variadic, so it needs C).
+        .systemLibrary(name: "CSQLiteSetup"),
         .systemLibrary(
             name: "CPNG",
             pkgConfig: "libpng",
@@ -53,7 +55,7 @@ let package = Package(
         .target(
             name: "EventLog",
             dependencies: [
-                "CLZ4",
+                "CLZ4", "CSQLiteSetup",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -38,6 +38,7 @@ final class StreamIndex: Sendable {
     }
 
     init(path: String) throws(LogError) {
+        SQLiteProcessSetup.ensure()
         var configuration = Configuration()
         configuration.journalMode = .wal
         configuration.prepareDatabase { db in

@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import GRDB
 
@@ -16,6 +17,7 @@ public final class IdempotencyStore: Sendable {
     public init(path: String) throws {
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        SQLiteProcessSetup.ensure()
         database = try DatabaseQueue(path: path)
         try database.write { db in
             try db.execute(sql: """

@@ -1,4 +1,5 @@
 import Crypto
+import EventLog
 import Foundation
 import GRDB
 import Synchronization
@@ -30,6 +31,7 @@ public final class TokenStore: Sendable {
     public init(path: String) throws {
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        SQLiteProcessSetup.ensure()
         database = try DatabaseQueue(path: path)
         try database.write { db in
             try db.execute(sql: """

@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import GRDB
 import Synchronization
@@ -45,6 +46,7 @@ final class ProjectionGeneration: Sendable {
         if create {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: url.path + suffix) }
         }
+        SQLiteProcessSetup.ensure()
         var configuration = Configuration()
         configuration.maximumReaderCount = 4
         configuration.busyMode = .timeout(10)
