@@ -147,7 +147,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "EventLogTests",
-            dependencies: ["EventLog", "TestSupport"]
+            dependencies: ["EventLog", "CSQLiteSetup", "TestSupport"]
         ),
         .testTarget(
             name: "LabelingDomainTests",
