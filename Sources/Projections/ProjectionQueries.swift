@@ -169,8 +169,16 @@ public struct ProjectionQueries: Sendable {
             sql += query.order == .desc ? " AND \(key) < ?" : " AND \(key) > ?"
             arguments += [cursor.sortKey]
         }
-        sql += " ORDER BY \(key) \(query.order == .desc ? "DESC" : "ASC") LIMIT ? OFFSET ?"
+        let direction = query.order == .desc ? "DESC" : "ASC"
+        sql += " ORDER BY \(key) \(direction) LIMIT ? OFFSET ?"
         arguments += [query.limit + 1, query.offset]
+        if query.labelName == nil, let prefix = query.namePrefix, !prefix.isEmpty {
+            // The name index holds each name's seq (the rowid): the page's keys are picked
+            // from it (reading rows only for other filters), then only the page's rows are
+            // read and sorted, not every row with the prefix.
+            let keys = "SELECT s.seq" + sql.dropFirst("SELECT \(columns)".count)
+            sql = "SELECT \(columns) FROM samples s WHERE s.seq IN (\(keys)) ORDER BY s.seq \(direction)"
+        }
         return (sql, arguments)
     }
 
