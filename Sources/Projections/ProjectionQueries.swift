@@ -176,6 +176,7 @@ public struct ProjectionQueries: Sendable {
             // The name index holds each name's seq (the rowid): the page's keys are picked
             // from it (reading rows only for other filters), then only the page's rows are
             // read and sorted, not every row with the prefix.
+            assert(sql.hasPrefix("SELECT \(columns) FROM samples s "))
             let keys = "SELECT s.seq" + sql.dropFirst("SELECT \(columns)".count)
             sql = "SELECT \(columns) FROM samples s WHERE s.seq IN (\(keys)) ORDER BY s.seq \(direction)"
         }
