@@ -120,6 +120,12 @@ public struct ProjectionQueries: Sendable {
         var sql: String
         var arguments: StatementArguments = []
         let key: String
+        // A name prefix without a label name: matches are found through the name index, so
+        // the cost follows the number of names with the prefix, never the size of the
+        // dataset. That index holds each name's seq (the rowid), so the page's keys are
+        // picked from it first (reading rows only for other filters), and only the page's
+        // rows are then read and sorted.
+        let byName = query.labelName == nil && !(query.namePrefix ?? "").isEmpty
         if let label = query.labelName {
             key = "l.seq"
             sql = """
@@ -133,7 +139,9 @@ public struct ProjectionQueries: Sendable {
             }
         } else {
             key = "s.seq"
-            sql = "SELECT \(columns) FROM samples s WHERE s.dataset = ?"
+            sql = byName
+                ? "SELECT s.seq FROM samples s INDEXED BY samples_by_name WHERE s.dataset = ?"
+                : "SELECT \(columns) FROM samples s WHERE s.dataset = ?"
             arguments += [query.dataset.rawValue]
             if let state = query.tab.state {
                 sql += " AND s.state = ?"
@@ -159,11 +167,6 @@ public struct ProjectionQueries: Sendable {
         if let prefix = query.namePrefix, !prefix.isEmpty {
             sql += " AND s.name >= ? AND s.name < ?"
             arguments += [prefix, prefix + "\u{10FFFF}"]
-            if query.labelName == nil {
-                // Matches are found through the name index and sorted: the cost follows the
-                // number of names with the prefix, never the size of the dataset.
-                sql = sql.replacingOccurrences(of: "FROM samples s WHERE", with: "FROM samples s INDEXED BY samples_by_name WHERE")
-            }
         }
         if let cursor = query.cursor {
             sql += query.order == .desc ? " AND \(key) < ?" : " AND \(key) > ?"
@@ -172,13 +175,8 @@ public struct ProjectionQueries: Sendable {
         let direction = query.order == .desc ? "DESC" : "ASC"
         sql += " ORDER BY \(key) \(direction) LIMIT ? OFFSET ?"
         arguments += [query.limit + 1, query.offset]
-        if query.labelName == nil, let prefix = query.namePrefix, !prefix.isEmpty {
-            // The name index holds each name's seq (the rowid): the page's keys are picked
-            // from it (reading rows only for other filters), then only the page's rows are
-            // read and sorted, not every row with the prefix.
-            assert(sql.hasPrefix("SELECT \(columns) FROM samples s "))
-            let keys = "SELECT s.seq" + sql.dropFirst("SELECT \(columns)".count)
-            sql = "SELECT \(columns) FROM samples s WHERE s.seq IN (\(keys)) ORDER BY s.seq \(direction)"
+        if byName {
+            sql = "SELECT \(columns) FROM samples s WHERE s.seq IN (\(sql)) ORDER BY s.seq \(direction)"
         }
         return (sql, arguments)
     }
