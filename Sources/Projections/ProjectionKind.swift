@@ -20,7 +20,7 @@ public enum ProjectionKind: String, Sendable, CaseIterable, Hashable, CustomStri
         switch self {
         case .datasets: 3  // 2: index samples_by_state_hard; 3: the audit tables moved to `audit`
         case .tasks: 2  // 2: result_skipped, result_skipped_samples
-        case .audit: 1
+        case .audit: 2  // 2: no index by recorded time
         }
     }
 

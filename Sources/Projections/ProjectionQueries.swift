@@ -384,18 +384,13 @@ public struct ProjectionQueries: Sendable {
             var low = Int64(query.afterPosition) + 1
             var high = Int64.max
             if let since = query.since {
-                guard let first = try Int64.fetchOne(db, sql: """
-                    SELECT position FROM audit_events WHERE recorded_at >= ? ORDER BY recorded_at, position LIMIT 1
-                    """, arguments: [Self.micros(since)])
-                else { return [] }
+                guard let first = try Self.firstPosition(recordedAtOrAfter: Self.micros(since), db) else { return [] }
                 low = max(low, first)
             }
             if let until = query.until {
-                guard let last = try Int64.fetchOne(db, sql: """
-                    SELECT position FROM audit_events WHERE recorded_at <= ? ORDER BY recorded_at DESC, position DESC LIMIT 1
-                    """, arguments: [Self.micros(until)])
-                else { return [] }
-                high = last
+                // Everything before the first event recorded after `until` (an empty range when that is the first event).
+                let (end, overflow) = Self.micros(until).addingReportingOverflow(1)
+                if !overflow, let after = try Self.firstPosition(recordedAtOrAfter: end, db) { high = after - 1 }
             }
             let columns = """
                 e.position, e.recorded_at, e.actor, e.type, e.stream, e.dataset, e.command_id, e.correlation_id,
@@ -435,6 +430,34 @@ public struct ProjectionQueries: Sendable {
     }
 
     private static func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
+
+    /// The position of the first audited event recorded at or after `micros`, nil when there
+    /// is none: a binary search over positions (about 2·log₂ n primary-key lookups), which
+    /// is exact because the log's recorded times never decrease along positions — so no
+    /// index over the times is kept (nor built by a rebuild). Positions may have gaps
+    /// (events that do not decode are not audited); each probe reads the first row at or
+    /// after its position.
+    static func firstPosition(recordedAtOrAfter micros: Int64, _ db: Database) throws -> Int64? {
+        let probe = try db.cachedStatement(sql: """
+            SELECT position, recorded_at FROM audit_events WHERE position >= ? ORDER BY position LIMIT 1
+            """)
+        func row(atOrAfter position: Int64) throws -> (position: Int64, recordedAt: Int64)? {
+            try Row.fetchOne(probe, arguments: [position]).map { ($0[0], $0[1]) }
+        }
+        guard let last = try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM audit_events") else { return nil }
+        // Invariant: every row before `low` was recorded before `micros`; the first row at or
+        // after `high` (if any) was recorded at or after it.
+        var low: Int64 = 0, high = last + 1
+        while low < high {
+            let middle = low + (high - low) / 2
+            if let found = try row(atOrAfter: middle), found.recordedAt < micros {
+                low = found.position + 1
+            } else {
+                high = middle
+            }
+        }
+        return try row(atOrAfter: low)?.position
+    }
 
     private static func historyEntry(_ row: Row) -> HistoryEntry {
         let recordedAt: Int64 = row[1]

@@ -108,7 +108,8 @@ enum ProjectionSchema {
     static let auditQueryIndexes = [
         "CREATE INDEX audit_events_by_dataset ON audit_events(dataset, position)",
         "CREATE INDEX audit_events_by_actor ON audit_events(actor, position)",
-        "CREATE INDEX audit_events_by_time ON audit_events(recorded_at, position)",
+        // No index by recorded time: times never decrease along positions, so a time bound is
+        // found by a binary search over the primary key (`ProjectionQueries.firstPosition`).
     ]
 
     static let tasksQueryIndexes = [

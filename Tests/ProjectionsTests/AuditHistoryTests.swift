@@ -1,7 +1,9 @@
 import EventLog
 import Foundation
+import GRDB
 import LabelingDomain
 import LabelingService
+import TestSupport
 import Testing
 @testable import Projections
 
@@ -79,10 +81,48 @@ import Testing
         #expect(bounded.map(\.position) == datasetTrail.filter { $0.recordedAt >= since && $0.recordedAt <= until }.map(\.position))
         #expect(!bounded.isEmpty)
         #expect(try fixture.queries.history(HistoryQuery(.dataset("ds"), since: Date(timeIntervalSinceNow: 3600))).isEmpty)
+        // Every bound at, just before and just after each recorded time, against the log.
+        let times = Set(everything.map(\.recordedAtMicros)).flatMap { [$0 - 1, $0, $0 + 1] }
+        for since in times.sorted() where since % 3 == 0 {
+            let until = since + 2_000
+            let sinceDate = Date(timeIntervalSince1970: Double(since) / 1_000_000)
+            let untilDate = Date(timeIntervalSince1970: Double(until) / 1_000_000)
+            let expected = streamEvents.filter { $0.recordedAtMicros >= since && $0.recordedAtMicros <= until }.map(\.position)
+            #expect(try fixture.queries.history(HistoryQuery(.dataset("ds"), since: sinceDate, until: untilDate)).map(\.position)
+                == expected, "since \(since) until \(until)")
+        }
         // Paging by position.
         let firstTen = try fixture.queries.history(HistoryQuery(.dataset("ds"), limit: 10))
         let rest = try fixture.queries.history(HistoryQuery(.dataset("ds"), afterPosition: firstTen.last!.position))
         #expect((firstTen + rest).map(\.position) == datasetTrail.map(\.position))
         await fixture.cleanup()
+    }
+
+    /// The time-to-position search on a table with gaps in its positions and runs of equal
+    /// times, against a scan, for every bound in and around the times.
+    @Test func time_bounds_are_found_by_binary_search_over_positions() throws {
+        let db = try DatabaseQueue()
+        try db.write { db in
+            try db.execute(sql: "CREATE TABLE audit_events(position INTEGER PRIMARY KEY, recorded_at INTEGER NOT NULL)")
+            var rng = SeededGenerator(seed: 71)
+            var position: Int64 = 0, time: Int64 = 100
+            for _ in 0..<300 {
+                position += Int64.random(in: 1...3, using: &rng)
+                time += Int64.random(in: 0...2, using: &rng)
+                try db.execute(sql: "INSERT INTO audit_events VALUES (?, ?)", arguments: [position, time])
+            }
+        }
+        try db.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT position, recorded_at FROM audit_events ORDER BY position")
+                .map { (position: $0[0] as Int64, time: $0[1] as Int64) }
+            for micros in (rows.first!.time - 2)...(rows.last!.time + 2) {
+                #expect(try ProjectionQueries.firstPosition(recordedAtOrAfter: micros, db)
+                    == rows.first { $0.time >= micros }?.position, "at \(micros)")
+            }
+        }
+        try DatabaseQueue().write { db in
+            try db.execute(sql: "CREATE TABLE audit_events(position INTEGER PRIMARY KEY, recorded_at INTEGER NOT NULL)")
+            #expect(try ProjectionQueries.firstPosition(recordedAtOrAfter: 0, db) == nil)
+        }
     }
 }
