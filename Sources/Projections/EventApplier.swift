@@ -16,7 +16,7 @@ protocol EventApplier {
     mutating func apply(_ event: RecordedEvent, _ domain: DomainEvent?, _ db: Database) throws
     /// Ends one transaction's worth of events.
     mutating func finish(_ db: Database) throws
-    /// Writes every row still buffered (see ``ProjectionKind/makeApplier(bulk:)``).
+    /// Writes every row still buffered (see ``ProjectionKind/makeApplier(bulkRowLimit:)``).
     mutating func complete(_ db: Database) throws
 }
 

@@ -71,16 +71,18 @@ public enum ProjectionKind: String, Sendable, CaseIterable, Hashable, CustomStri
         }
     }
 
-    /// Rows buffered in memory by a bulk applier before it spills them to SQLite.
-    static let bulkRowLimit = 2_000_000
+    /// Rows buffered in memory by a bulk applier before it spills them to SQLite, unless the
+    /// ``Projector`` says otherwise.
+    public static let defaultBulkRowLimit = 2_000_000
 
-    /// An applier for one transaction (live), or, with `bulk`, one that lives through a
-    /// rebuild's whole bulk phase and may buffer rows until ``EventApplier/complete(_:)``.
-    func makeApplier(bulk: Bool = false) -> any EventApplier {
+    /// An applier for one transaction (live), or, with `bulkRowLimit`, one that lives through
+    /// a rebuild's whole bulk phase and buffers up to that many rows until
+    /// ``EventApplier/complete(_:)``.
+    func makeApplier(bulkRowLimit: Int? = nil) -> any EventApplier {
         switch self {
-        case .datasets: DatasetsApplier(rows: bulk ? .buffered(limit: Self.bulkRowLimit) : .direct)
+        case .datasets: DatasetsApplier(rows: bulkRowLimit.map { .buffered(limit: $0) } ?? .direct)
         case .tasks: TasksApplier()
-        case .audit: AuditApplier(bulk: bulk ? Self.bulkRowLimit : nil)
+        case .audit: AuditApplier(bulk: bulkRowLimit)
         }
     }
 }

@@ -34,14 +34,22 @@ public actor Projector {
     public let batchSize: Int
     /// Events per transaction in a rebuild's bulk phase.
     public let rebuildBatchSize: Int
+    /// Rows (samples, audit heads; twice as many audit rows) a rebuild's bulk phase keeps in
+    /// memory per projection before it writes them to its shadow and reads them back from
+    /// there: the bound on a rebuild's memory whatever the log's size.
+    public let bulkRowLimit: Int
     private var rebuilding: Set<ProjectionKind> = []
     private let logger = Logger(label: "labelledger.projector")
 
-    public init(log: EventLog, store: ProjectionStore, batchSize: Int = 10_000, rebuildBatchSize: Int = 50_000) {
+    public init(
+        log: EventLog, store: ProjectionStore, batchSize: Int = 10_000, rebuildBatchSize: Int = 50_000,
+        bulkRowLimit: Int = ProjectionKind.defaultBulkRowLimit
+    ) {
         self.log = log
         self.store = store
         self.batchSize = max(1, batchSize)
         self.rebuildBatchSize = max(1, rebuildBatchSize)
+        self.bulkRowLimit = max(1, bulkRowLimit)
     }
 
     // MARK: - Starting
@@ -123,12 +131,15 @@ public actor Projector {
         let target = log.head
         let log = self.log
         let batch = rebuildBatchSize
+        let rowLimit = bulkRowLimit
         let shadowsForBulk = shadows
         logger.info("rebuilding \(kinds.map(\.rawValue).joined(separator: ",")) up to position \(target)")
         let bulk: Result<[String: Duration], ProjectionError> = await withCheckedContinuation { continuation in
             Thread.detachNewThread {
                 do {
-                    let phases = try Self.bulkBuild(shadowsForBulk, log: log, upTo: target, batchSize: batch) { applied in
+                    let phases = try Self.bulkBuild(
+                        shadowsForBulk, log: log, upTo: target, batchSize: batch, rowLimit: rowLimit
+                    ) { applied in
                         progress?(RebuildProgress(projections: kinds, applied: applied, target: target, elapsed: clock.now - start))
                     }
                     continuation.resume(returning: .success(phases))
@@ -202,12 +213,12 @@ public actor Projector {
     /// Returns each shadow's phase times (`<projection>.<phase>`; they overlap) and `bulk`,
     /// the wall time of the whole phase.
     static func bulkBuild(
-        _ shadows: [ProjectionGeneration], log: EventLog, upTo target: UInt64, batchSize: Int,
+        _ shadows: [ProjectionGeneration], log: EventLog, upTo target: UInt64, batchSize: Int, rowLimit: Int,
         progress: ((UInt64) -> Void)?
     ) throws(ProjectionError) -> [String: Duration] {
         let clock = ContinuousClock()
         let start = clock.now
-        let builds = shadows.map { ShadowBuild($0) }
+        let builds = shadows.map { ShadowBuild($0, rowLimit: rowLimit) }
         var reached: UInt64 = 0
         let batches = DecodedBatches(log: log, upTo: target, batchSize: batchSize)
         defer { batches.stop() }

@@ -26,9 +26,10 @@ final class ShadowBuild: @unchecked Sendable {
     /// Set when the shadow failed: the producer may stop early.
     let failed = Atomic<Bool>(false)
 
-    init(_ shadow: ProjectionGeneration, capacity: Int = 2) {
+    /// - Parameter rowLimit: rows the bulk applier buffers before it spills them to the shadow.
+    init(_ shadow: ProjectionGeneration, rowLimit: Int, capacity: Int = 2) {
         self.shadow = shadow
-        applier = shadow.kind.makeApplier(bulk: true)
+        applier = shadow.kind.makeApplier(bulkRowLimit: rowLimit)
         queue = DispatchQueue(label: "projection.rebuild.\(shadow.kind.rawValue)")
         slots = DispatchSemaphore(value: capacity)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LabelingDomain
+import TestSupport
 import Testing
 @testable import Projections
 
@@ -64,6 +65,28 @@ import Testing
             #expect(try ProjectionDump.text(of: kind, in: fixture.store) == ProjectionDump.text(of: kind, in: fresh))
         }
         directory.cleanup()
+        await fixture.cleanup()
+    }
+
+    /// A rebuild whose buffers hold only a few rows spills them to its shadow again and again
+    /// and reads them (and audit heads) back from there: the rows must be those of the live
+    /// projection all the same, and `samples_by_id` must exist once rows are written.
+    @Test func a_rebuild_that_spills_its_buffers_gives_the_same_rows() async throws {
+        let fixture = try ProjectionFixture()
+        var workload = Workload(service: fixture.service, seed: 23)
+        try await workload.generate(samples: 40, steps: 60)
+        try await fixture.projector.catchUp()
+        let other = TemporaryDirectory("spilled")
+        let store = try ProjectionStore.open(directory: other.url)
+        try await Projector(log: fixture.log, store: store, rebuildBatchSize: 7, bulkRowLimit: 5).rebuild()
+        for kind in ProjectionKind.allCases {
+            #expect(try ProjectionDump.text(of: kind, in: store) == ProjectionDump.text(of: kind, in: fixture.store), "\(kind)")
+        }
+        let indexes = try await store.generation(.datasets).pool.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'samples'")
+        }
+        #expect(indexes.contains("samples_by_id"))
+        other.cleanup()
         await fixture.cleanup()
     }
 }
