@@ -44,14 +44,21 @@ public enum ProjectionKind: String, Sendable, CaseIterable, Hashable, CustomStri
         }
     }
 
-    /// Creates the tables and indexes in an empty database; with `deferQueryIndexes`,
-    /// the indexes only queries need are left to ``createQueryIndexes(_:)``.
+    /// Creates the tables and indexes in an empty database; with `deferQueryIndexes` (a
+    /// rebuild's bulk phase), the indexes only queries need are left to
+    /// ``createQueryIndexes(_:)`` and `samples_by_id` to the first flush of the sample rows
+    /// (see ``ProjectionSchema/samplesByID``).
     func createSchema(_ db: Database, deferQueryIndexes: Bool = false) throws {
         for statement in schema { try db.execute(sql: statement) }
-        if !deferQueryIndexes { try createQueryIndexes(db) }
+        if !deferQueryIndexes {
+            if self == .datasets { try db.execute(sql: ProjectionSchema.samplesByID) }
+            try createQueryIndexes(db)
+        }
     }
 
+    /// Creates every index of the projection that does not exist yet.
     func createQueryIndexes(_ db: Database) throws {
+        if self == .datasets { try db.execute(sql: ProjectionSchema.samplesByID) }
         for statement in queryIndexes { try db.execute(sql: statement.replacingOccurrences(of: "CREATE INDEX", with: "CREATE INDEX IF NOT EXISTS")) }
     }
 

@@ -53,7 +53,6 @@ enum ProjectionSchema {
             content_sha256 TEXT NOT NULL, usage INTEGER, added_position INTEGER NOT NULL,
             last_position INTEGER NOT NULL, last_actor TEXT NOT NULL)
         """,
-        "CREATE UNIQUE INDEX samples_by_id ON samples(dataset, sample_id)",
         // One row per distinct label name visible on a sample: the label-name filter.
         """
         CREATE TABLE sample_labels(
@@ -88,9 +87,15 @@ enum ProjectionSchema {
         """,
     ]
 
+    /// The lookup of a sample by its id, which every change to a sample needs. A rebuild's
+    /// shadow holds its rows in memory and writes none until its first flush, so it builds
+    /// this index then (``SampleRowStore/flush(_:)``: one sorted pass over the rows instead of
+    /// one B-tree update per row, about 2× less work); a live database has it from the start.
+    static let samplesByID = "CREATE UNIQUE INDEX IF NOT EXISTS samples_by_id ON samples(dataset, sample_id)"
+
     /// Indexes only queries use. A rebuild's shadow creates them after its bulk phase
-    /// (one sorted pass each instead of one B-tree update per row); the lookups the
-    /// appliers need (`samples_by_id`, primary keys) exist from the start.
+    /// (one sorted pass each instead of one B-tree update per row); the primary keys the
+    /// appliers look rows up by exist from the start.
     static let datasetsQueryIndexes = [
         "CREATE INDEX samples_by_dataset ON samples(dataset, seq)",
         "CREATE INDEX samples_by_state ON samples(dataset, state, seq)",

@@ -164,6 +164,8 @@ struct SampleRowStore {
             try Self.write(entry.row, replacing: entry.inDatabase, db)
             try Self.writeLabelIndex(entry.row, db)
         }
+        // The rows written are read back by id from now on (a no-op once the index exists).
+        try db.execute(sql: ProjectionSchema.samplesByID)
         databaseMayHoldRows = true
     }
 
