@@ -133,9 +133,12 @@ struct SampleRowStore {
     }
 
     private mutating func markDirty(_ row: SampleRow) {
-        let key = Key(dataset: row.dataset, sampleID: row.sampleID)
-        buffer[key, default: Buffered(row: row, inDatabase: true, dirty: true)].row = row
-        buffer[key]!.dirty = true
+        // One lookup, changed in place (the row was just read, so it is nearly always buffered).
+        func mark(_ entry: inout Buffered) {
+            entry.row = row
+            entry.dirty = true
+        }
+        mark(&buffer[Key(dataset: row.dataset, sampleID: row.sampleID), default: Buffered(row: row, inDatabase: true, dirty: true)])
     }
 
     private mutating func spillIfFull(_ db: Database) throws {
