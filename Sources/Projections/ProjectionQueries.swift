@@ -380,16 +380,24 @@ public struct ProjectionQueries: Sendable {
         guard (1...100_000).contains(query.limit) else {
             throw .invalidQuery(field: "limit", reason: "\(query.limit) is outside 1…100000")
         }
+        let since = try query.since.map { date throws(ProjectionError) in
+            guard let micros = Self.micros(date) else { throw .invalidQuery(field: "since", reason: "is not a time") }
+            return micros
+        }
+        let until = try query.until.map { date throws(ProjectionError) in
+            guard let micros = Self.micros(date) else { throw .invalidQuery(field: "until", reason: "is not a time") }
+            return micros
+        }
         return try read(.audit) { db in
             var low = Int64(query.afterPosition) + 1
             var high = Int64.max
-            if let since = query.since {
-                guard let first = try Self.firstPosition(recordedAtOrAfter: Self.micros(since), db) else { return [] }
+            if let since {
+                guard let first = try Self.firstPosition(recordedAtOrAfter: since, db) else { return [] }
                 low = max(low, first)
             }
-            if let until = query.until {
+            if let until {
                 // Everything before the first event recorded after `until` (an empty range when that is the first event).
-                let (end, overflow) = Self.micros(until).addingReportingOverflow(1)
+                let (end, overflow) = until.addingReportingOverflow(1)
                 if !overflow, let after = try Self.firstPosition(recordedAtOrAfter: end, db) { high = after - 1 }
             }
             let columns = """
@@ -429,7 +437,15 @@ public struct ProjectionQueries: Sendable {
         }
     }
 
-    private static func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
+    /// Microseconds since 1970, saturated to `Int64`'s range (times past it bound nothing);
+    /// nil for a time that is not a number.
+    private static func micros(_ date: Date) -> Int64? {
+        let micros = (date.timeIntervalSince1970 * 1_000_000).rounded()
+        if micros.isNaN { return nil }
+        if micros >= 9.2e18 { return .max }
+        if micros <= -9.2e18 { return .min }
+        return Int64(micros)
+    }
 
     /// The position of the first audited event recorded at or after `micros`, nil when there
     /// is none: a binary search over positions (about 2·log₂ n primary-key lookups), which

@@ -91,6 +91,15 @@ import Testing
             #expect(try fixture.queries.history(HistoryQuery(.dataset("ds"), since: sinceDate, until: untilDate)).map(\.position)
                 == expected, "since \(since) until \(until)")
         }
+        // Times outside the microsecond range bound nothing; a time that is not a number is refused.
+        let far = Date(timeIntervalSince1970: 1e300)
+        #expect(try fixture.queries.history(HistoryQuery(.dataset("ds"), since: far)).isEmpty)
+        #expect(try fixture.queries.history(HistoryQuery(.dataset("ds"), until: far)).map(\.position) == datasetTrail.map(\.position))
+        #expect(try fixture.queries.history(HistoryQuery(.dataset("ds"), since: Date(timeIntervalSince1970: -1e300)))
+            .map(\.position) == datasetTrail.map(\.position))
+        #expect(throws: ProjectionError.invalidQuery(field: "since", reason: "is not a time")) {
+            try fixture.queries.history(HistoryQuery(.dataset("ds"), since: Date(timeIntervalSince1970: .nan)))
+        }
         // Paging by position.
         let firstTen = try fixture.queries.history(HistoryQuery(.dataset("ds"), limit: 10))
         let rest = try fixture.queries.history(HistoryQuery(.dataset("ds"), afterPosition: firstTen.last!.position))

@@ -28,6 +28,7 @@ struct TimeArgument: ExpressibleByArgument {
 
     init?(argument: String) {
         if let seconds = Double(argument) {
+            guard seconds.isFinite else { return nil }
             date = Date(timeIntervalSince1970: seconds)
             return
         }
