@@ -107,6 +107,18 @@ import TestSupport
         try await fixture.projector.catchUp()
         #expect(try fixture.queries.datasetIDs(asOfPosition: positions.beforeDeletion) == ["ds", "other"])
         #expect(try fixture.queries.datasetIDs(asOfPosition: positions.deletion) == ["other"])
+        // At every position (and past the head), as the log says: created by then, not deleted by then.
+        let events = try fixture.log.read(from: 1)
+        for position in 0...(fixture.log.head + 2) {
+            var live: Set<DatasetID> = []
+            for event in events where event.position <= position {
+                guard let id = StreamNames.datasetID(ofStream: event.streamID) else { continue }
+                if event.type == "DatasetCreated" { live.insert(id) }
+                if event.type == "DatasetDeleted" { live.remove(id) }
+            }
+            #expect(try fixture.queries.datasetIDs(asOfPosition: position) == live.sorted(), "at \(position)")
+        }
+        #expect(try fixture.queries.datasetIDs(asOfPosition: .max) == ["other"])
         await fixture.cleanup()
     }
 
