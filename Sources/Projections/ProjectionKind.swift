@@ -50,13 +50,10 @@ public enum ProjectionKind: String, Sendable, CaseIterable, Hashable, CustomStri
     /// (see ``ProjectionSchema/samplesByID``).
     func createSchema(_ db: Database, deferQueryIndexes: Bool = false) throws {
         for statement in schema { try db.execute(sql: statement) }
-        if !deferQueryIndexes {
-            if self == .datasets { try db.execute(sql: ProjectionSchema.samplesByID) }
-            try createQueryIndexes(db)
-        }
+        if !deferQueryIndexes { try createQueryIndexes(db) }
     }
 
-    /// Creates every index of the projection that does not exist yet.
+    /// Creates every index of the projection that does not exist yet (`samples_by_id` too).
     func createQueryIndexes(_ db: Database) throws {
         if self == .datasets { try db.execute(sql: ProjectionSchema.samplesByID) }
         for statement in queryIndexes { try db.execute(sql: statement.replacingOccurrences(of: "CREATE INDEX", with: "CREATE INDEX IF NOT EXISTS")) }

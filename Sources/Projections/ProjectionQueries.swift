@@ -389,14 +389,8 @@ public struct ProjectionQueries: Sendable {
         guard (1...100_000).contains(query.limit) else {
             throw .invalidQuery(field: "limit", reason: "\(query.limit) is outside 1…100000")
         }
-        let since = try query.since.map { date throws(ProjectionError) in
-            guard let micros = Self.micros(date) else { throw .invalidQuery(field: "since", reason: "is not a time") }
-            return micros
-        }
-        let until = try query.until.map { date throws(ProjectionError) in
-            guard let micros = Self.micros(date) else { throw .invalidQuery(field: "until", reason: "is not a time") }
-            return micros
-        }
+        let since = try query.since.map { date throws(ProjectionError) in try Self.micros(date, field: "since") }
+        let until = try query.until.map { date throws(ProjectionError) in try Self.micros(date, field: "until") }
         return try read(.audit) { db in
             var low = Int64(query.afterPosition) + 1
             var high = Int64.max
@@ -447,10 +441,10 @@ public struct ProjectionQueries: Sendable {
     }
 
     /// Microseconds since 1970, saturated to `Int64`'s range (times past it bound nothing);
-    /// nil for a time that is not a number.
-    private static func micros(_ date: Date) -> Int64? {
+    /// a time that is not a number is refused as an invalid `field`.
+    private static func micros(_ date: Date, field: String) throws(ProjectionError) -> Int64 {
         let micros = (date.timeIntervalSince1970 * 1_000_000).rounded()
-        if micros.isNaN { return nil }
+        if micros.isNaN { throw .invalidQuery(field: field, reason: "is not a time") }
         if micros >= 9.2e18 { return .max }
         if micros <= -9.2e18 { return .min }
         return Int64(micros)
