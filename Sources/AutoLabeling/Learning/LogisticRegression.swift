@@ -37,6 +37,7 @@ public struct LogisticRegression: Sendable, Equatable {
         precondition(rows.count == labels.count && !rows.isEmpty)
         let n = rows.count, k = classes, d = dimension
         let flat = rows.flatMap { $0 }
+        precondition(flat.count == n * d, "every row has `dimension` values")
         let weightsOfRows = sampleWeights ?? [Float](repeating: 1, count: n)
         let totalWeight = weightsOfRows.reduce(0, +)
         var gradW = [Float](repeating: 0, count: k * d), gradB = [Float](repeating: 0, count: k)
@@ -54,9 +55,7 @@ public struct LogisticRegression: Sendable, Equatable {
                             let row = x.baseAddress! + i * d
                             var maxLogit = -Float.infinity
                             for c in 0..<k {
-                                var s = biases[c]
-                                let wc = w.baseAddress! + c * d
-                                for j in 0..<d { s += wc[j] * row[j] }
+                                let s = biases[c] + FloatKernels.dot(w.baseAddress! + c * d, row, count: d)
                                 logits[c] = s
                                 maxLogit = max(maxLogit, s)
                             }
@@ -70,8 +69,7 @@ public struct LogisticRegression: Sendable, Equatable {
                                 let diff = (logits[c] / sum - (c == labels[i] ? 1 : 0)) * sw
                                 if diff == 0 { continue }
                                 gradB[c] += diff
-                                let gc = gw.baseAddress! + c * d
-                                for j in 0..<d { gc[j] += diff * row[j] }
+                                FloatKernels.addScaled(diff, row, to: gw.baseAddress! + c * d, count: d)
                             }
                         }
                     }
@@ -95,14 +93,12 @@ public struct LogisticRegression: Sendable, Equatable {
 
     /// The raw class scores of one standardised row.
     public func logits(_ row: [Float]) -> [Float] {
+        precondition(row.count == dimension)
         var out = biases
         weights.withUnsafeBufferPointer { w in
             row.withUnsafeBufferPointer { x in
                 for c in 0..<classes {
-                    var s: Float = 0
-                    let wc = w.baseAddress! + c * dimension
-                    for j in 0..<dimension { s += wc[j] * x[j] }
-                    out[c] += s
+                    out[c] += FloatKernels.dot(w.baseAddress! + c * dimension, x.baseAddress!, count: dimension)
                 }
             }
         }

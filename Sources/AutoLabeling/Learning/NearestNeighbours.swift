@@ -41,16 +41,8 @@ public struct NearestNeighbours: Sendable {
         }!.key
     }
 
+    /// Squared Euclidean distance (``FloatKernels`` order of summation).
     static func squaredDistance(_ a: [Float], _ b: [Float]) -> Float {
-        var s: Float = 0
-        a.withUnsafeBufferPointer { x in
-            b.withUnsafeBufferPointer { y in
-                for j in 0..<x.count {
-                    let d = x[j] - y[j]
-                    s += d * d
-                }
-            }
-        }
-        return s
+        FloatKernels.squaredDistance(a, b)
     }
 }
