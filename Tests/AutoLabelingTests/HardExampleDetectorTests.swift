@@ -74,6 +74,17 @@ struct HardExampleDetectorTests {
         #expect(finding?.reasons == [.farFromSameClassTrainingData])
     }
 
+    @Test func test_a_confident_prediction_in_an_unrepresented_group_gives_reason_3() {
+        var c = candidate(Self.prediction(0.98, second: 0.01), committee: [0, 0, 0, 0, 0], committeeConfidence: 0.99)
+        #expect(detector().assess(c) == nil)
+        c.unrepresented = true
+        #expect(detector().assess(c)?.reasons == [.farFromSameClassTrainingData])
+        // It is a structural reason: the pool calibration leaves it out of the accepted run.
+        var withPool = detector()
+        withPool.calibrate(pool: [c] + pool(20, estimates: 0.96...0.99))
+        #expect(withPool.calibration.poolAccepted == 20)
+    }
+
     @Test func test_odd_resolution_and_aspect_ratio_give_reasons_5_and_6() {
         #expect(detector().assess(candidate(Self.prediction(0.9, second: 0.05), width: 400, height: 400))?.reasons == [.resolutionOutlier])
         #expect(detector().assess(candidate(Self.prediction(0.9, second: 0.05), width: 96, height: 12))?.reasons == [.aspectRatioOutlier])

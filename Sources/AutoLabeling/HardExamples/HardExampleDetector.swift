@@ -8,7 +8,7 @@ import LabelingDomain
 /// | 0 | detection result with no box |
 /// | 1 | low confidence: top-2 margin below the held-out threshold, or the committee's estimated probability that the label is right below the pool threshold |
 /// | 2 | a second predictor disagrees: the k-nearest-neighbours vote, label spreading over the feature graph, or at least ``Configuration/committeeDissent`` committee members |
-/// | 3 | farther from the predicted class's centroid than the class's own training samples (quantile), or reached by the predicted class's hand labels through the feature graph less than the held-out hand labels of that class are (``ClassCoverageModel``) |
+/// | 3 | farther from the predicted class's centroid than the class's own training samples (quantile), or reached by the predicted class's hand labels through the feature graph less than the held-out hand labels of that class are (``ClassCoverageModel``), or in a same-class group of images with no hand label (``UnrepresentedGroups``) |
 /// | 5 | image area far outside the training images' range |
 /// | 6 | aspect ratio far outside the training images' range |
 ///
@@ -107,11 +107,13 @@ public struct HardExampleDetector: Sendable {
         /// Log coverage by the predicted class's hand labels minus that class's threshold
         /// (``ClassCoverageModel/relativeCoverage(_:of:)``; < 0: far; nil: no opinion).
         public var labelCoverage: Double?
+        /// In a same-class group of images without a hand label (``UnrepresentedGroups``).
+        public var unrepresented: Bool
 
         public init(
             prediction: ClassPrediction, neighbourClass: Int?, spreadingClass: Int? = nil, relativeDistance: Double?,
             width: Int, height: Int, committeeClasses: [Int] = [], committeeConfidence: Double? = nil,
-            labelCoverage: Double? = nil
+            labelCoverage: Double? = nil, unrepresented: Bool = false
         ) {
             self.prediction = prediction
             self.neighbourClass = neighbourClass
@@ -122,6 +124,7 @@ public struct HardExampleDetector: Sendable {
             self.committeeClasses = committeeClasses
             self.committeeConfidence = committeeConfidence
             self.labelCoverage = labelCoverage
+            self.unrepresented = unrepresented
         }
     }
 
@@ -171,7 +174,7 @@ public struct HardExampleDetector: Sendable {
         if disagreeing { reasons.append(.clusteringDisagrees) }
         let farFromCentroid = c.relativeDistance.map { $0 > 1 } ?? false
         let uncovered = c.labelCoverage.map { $0 < 0 } ?? false
-        if farFromCentroid || uncovered { reasons.append(.farFromSameClassTrainingData) }
+        if farFromCentroid || uncovered || c.unrepresented { reasons.append(.farFromSameClassTrainingData) }
         let area = Double(c.width * c.height), aspect = Double(c.width) / Double(max(c.height, 1))
         if area < areaRange.lowerBound / configuration.areaTolerance || area > areaRange.upperBound * configuration.areaTolerance {
             reasons.append(.resolutionOutlier)

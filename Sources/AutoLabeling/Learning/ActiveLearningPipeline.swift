@@ -29,6 +29,12 @@ import LabelingDomain
 /// resembles; coverage measured from the hand labels alone does not. Held-out rows get their
 /// coverage from the same fold spreads as their spreading class, so the held-out margin
 /// calibration sees the same reason as the unlabeled rows.
+/// Such a group can still be reached well through the graph when it borders the class's
+/// labels; so reason 3 also flags every prediction in a same-class group of the mutual
+/// neighbour graph that holds no hand label (``UnrepresentedGroups``, `k` of
+/// ``groupNeighbours``, read from the spreading graph's neighbour lists). The held-out rows are
+/// hand labels, never in such a group, so this part only adds marks to the unlabeled rows and
+/// leaves the held-out calibration of rule 1 as it was.
 ///
 /// Pure computation: no files, no log. The reactor feeds it decoded images; tests and
 /// the evaluation feed it directly.
@@ -50,6 +56,11 @@ public struct ActiveLearningPipeline: Sendable {
     public var embeddingDimensions: Int?
     /// Normal quantile of reason 3's coverage interval (``ClassCoverageModel``; 1.6449: 95 %).
     public var coverageZ: Double = 1.6449
+    /// `k` of the mutual neighbour graph of ``UnrepresentedGroups`` (at most `spreadingNeighbours`:
+    /// it reads the spreading graph's neighbour lists).
+    public var groupNeighbours = 5
+    /// The fewest images a same-class component needs to count as a group (``UnrepresentedGroups``).
+    public var groupMinimumSize = 3
 
     public init(seed: UInt64 = 0x5EED, neighbours: Int = 5, spreadingNeighbours: Int = 10, spreadingAlpha: Double = 0.9) {
         self.init(
@@ -154,12 +165,19 @@ public struct ActiveLearningPipeline: Sendable {
         })
         var predictions: [ClassPrediction] = []
         predictions.reserveCapacity(unlabeled.count)
+        for (i, row) in unlabeledRows.enumerated() {
+            if i % 64 == 0, shouldStop() { throw CancellationError() }
+            predictions.append(trained.predict(row))
+        }
+        // Reason 3's group half: same-class groups of the mutual neighbour graph with no hand label.
+        let groups = UnrepresentedGroups(
+            nearest: graph.nearestRows, k: groupNeighbours, classes: labels.map { $0 } + predictions.map(\.topClass),
+            isHandLabel: labels.map { _ in true } + predictions.map { _ in false }, minimumSize: groupMinimumSize)
         var candidates: [HardExampleDetector.Candidate] = []
         candidates.reserveCapacity(unlabeled.count)
         for (i, row) in unlabeledRows.enumerated() {
             if i % 64 == 0, shouldStop() { throw CancellationError() }
-            let prediction = trained.predict(row)
-            predictions.append(prediction)
+            let prediction = predictions[i]
             // The committee (the fold models) on the unlabeled rows: each member's class, and their mean
             // calibrated probability of this prediction's class.
             let committee = trained.committeePredictions(row)
@@ -172,7 +190,8 @@ public struct ActiveLearningPipeline: Sendable {
                     ? nil : committee.map { $0.probabilities[prediction.topClass] }.reduce(0, +) / Double(committee.count),
                 labelCoverage: ClassCoverageModel.logCoverage(
                     spread, row: labeledRows.count + i, label: prediction.topClass, seedCount: seedCounts[prediction.topClass]
-                ).flatMap { coverage.relativeCoverage($0, of: prediction.topClass) }))
+                ).flatMap { coverage.relativeCoverage($0, of: prediction.topClass) },
+                unrepresented: groups.contains(labeledRows.count + i)))
         }
         detector.calibrate(pool: candidates)
         var findings: [Int: HardExampleDetector.Finding] = [:]
@@ -193,6 +212,7 @@ public struct ActiveLearningPipeline: Sendable {
         metrics["pool_non_hard_lower_bound"] = detector.calibration.poolLowerBound
         metrics["committee_members"] = Double(trained.committee.count)
         metrics["coverage_references"] = Double(coverage.referenceCount)
+        metrics["unrepresented_group_predictions"] = Double(groups.rows.count)
         metrics["uncovered_predictions"] = Double(candidates.filter { ($0.labelCoverage ?? 0) < 0 }.count)
         metrics["target_accuracy"] = targetAccuracy
         metrics["target_met_on_held_out"] = detector.calibration.targetMet ? 1 : 0

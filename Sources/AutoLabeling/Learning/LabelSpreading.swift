@@ -29,6 +29,9 @@ public struct LabelSpreading: Sendable {
     /// The graph in compressed rows: row `i`'s neighbours are `neighbour[rowStart[i]..<rowStart[i + 1]]`
     /// with normalised weights `S_ij` in `weight` at the same indices.
     let rowStart: [Int]
+    /// Each row's `k` nearest other rows, nearest first (ties to the smaller index): the
+    /// directed lists the symmetric graph was made from (``UnrepresentedGroups`` reads them).
+    public let nearestRows: [[Int]]
     let neighbour: [Int]
     let weight: [Double]
 
@@ -51,6 +54,7 @@ public struct LabelSpreading: Sendable {
         self.alpha = alpha
         let n = rows.count, k = min(max(1, neighbours), max(0, n - 1))
         var adjacency = [Set<Int>](repeating: [], count: n)
+        var nearestRows = [[Int]](repeating: [], count: n)
         if k > 0 {
             // Each pair's distance once, in a matrix, when it fits the budget.
             var matrix: [Float] = []
@@ -84,6 +88,7 @@ public struct LabelSpreading: Sendable {
                     nearest.insert((d, j), at: at)
                     if nearest.count > k { nearest.removeLast() }
                 }
+                nearestRows[i] = nearest.map(\.row)
                 for m in nearest {
                     adjacency[i].insert(m.row)
                     adjacency[m.row].insert(i)
@@ -102,6 +107,7 @@ public struct LabelSpreading: Sendable {
         self.rowStart = rowStart
         self.neighbour = neighbour
         self.weight = weight
+        self.nearestRows = nearestRows
     }
 
     /// Spreads the seed labels over the graph.
