@@ -96,9 +96,16 @@ enum ProjectionSchema {
     /// Indexes only queries use. A rebuild's shadow creates them after its bulk phase
     /// (one sorted pass each instead of one B-tree update per row); the primary keys the
     /// appliers look rows up by exist from the start.
+    ///
+    /// The indexes the tabs walk in sort order (all, and one state) end with `score`: a wide
+    /// score range is checked in the index entry, and only the matching rows are read from
+    /// the table (SQLite seeks the row only when a column outside the index is needed). On
+    /// 300k samples, "score in [0.9, 1]" (4 % of the rows) went from p50 1.7 ms / p99 2.2 ms
+    /// to 0.95 / 1.2 ms (sqlite3, the same query on both indexes). The hard and labeler
+    /// indexes do not carry it: each extra column costs every rebuild its index build time.
     static let datasetsQueryIndexes = [
-        "CREATE INDEX samples_by_dataset ON samples(dataset, seq)",
-        "CREATE INDEX samples_by_state ON samples(dataset, state, seq)",
+        "CREATE INDEX samples_by_dataset ON samples(dataset, seq, score)",
+        "CREATE INDEX samples_by_state ON samples(dataset, state, seq, score)",
         "CREATE INDEX samples_by_hard ON samples(dataset, hard, seq)",
         // A tab filtered by hard / not hard (e.g. the labeled samples nobody flagged) walks
         // exactly its rows in sort order, however rare or common hard marks are.
