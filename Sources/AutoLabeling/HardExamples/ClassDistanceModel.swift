@@ -18,7 +18,7 @@ public struct ClassDistanceModel: Sendable {
         for (label, count) in counts { centroids[label] = sums[label]!.map { $0 / Float(count) } }
         var distances: [Int: [Double]] = [:]
         for (row, label) in zip(rows, labels) {
-            distances[label, default: []].append(Double(NearestNeighbours.squaredDistance(row, centroids[label]!)).squareRoot())
+            distances[label, default: []].append(Double(FloatKernels.squaredDistance(row, centroids[label]!)).squareRoot())
         }
         thresholds = distances.mapValues { values in
             let sorted = values.sorted()
@@ -31,6 +31,6 @@ public struct ClassDistanceModel: Sendable {
     /// Distance to `label`'s centroid divided by its threshold (nil for an unknown class).
     public func relativeDistance(_ row: [Float], to label: Int) -> Double? {
         guard let centroid = centroids[label], let threshold = thresholds[label] else { return nil }
-        return Double(NearestNeighbours.squaredDistance(row, centroid)).squareRoot() / threshold
+        return Double(FloatKernels.squaredDistance(row, centroid)).squareRoot() / threshold
     }
 }

@@ -29,6 +29,7 @@ import LabelingDomain
 /// resembles; coverage measured from the hand labels alone does not. Held-out rows get their
 /// coverage from the same fold spreads as their spreading class, so the held-out margin
 /// calibration sees the same reason as the unlabeled rows.
+///
 /// Such a group can still be reached well through the graph when it borders the class's
 /// labels; so reason 3 also flags every prediction in a same-class group of the mutual
 /// neighbour graph that holds no hand label (``UnrepresentedGroups``, `k` of
@@ -171,8 +172,9 @@ public struct ActiveLearningPipeline: Sendable {
         }
         // Reason 3's group half: same-class groups of the mutual neighbour graph with no hand label.
         let groups = UnrepresentedGroups(
-            nearest: graph.nearestRows, k: groupNeighbours, classes: labels.map { $0 } + predictions.map(\.topClass),
-            isHandLabel: labels.map { _ in true } + predictions.map { _ in false }, minimumSize: groupMinimumSize)
+            nearest: graph.nearestRows, k: groupNeighbours, classes: (labels + predictions.map(\.topClass)).map(Optional.some),
+            isHandLabel: Array(repeating: true, count: labels.count) + Array(repeating: false, count: predictions.count),
+            minimumSize: groupMinimumSize)
         var candidates: [HardExampleDetector.Candidate] = []
         candidates.reserveCapacity(unlabeled.count)
         for (i, row) in unlabeledRows.enumerated() {

@@ -15,37 +15,33 @@ enum FloatKernels {
     /// `Σ a[j]·b[j]` for `j < count`.
     @inline(__always)
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
-        var lanes = SIMD8<Float>(repeating: 0)
-        var j = 0
-        while j + 8 <= count {
-            let x = UnsafeRawPointer(a + j).loadUnaligned(as: SIMD8<Float>.self)
-            let y = UnsafeRawPointer(b + j).loadUnaligned(as: SIMD8<Float>.self)
-            lanes += x * y
-            j += 8
-        }
-        var s = total(lanes)
-        while j < count {
-            s += a[j] * b[j]
-            j += 1
-        }
-        return s
+        laneSum(a, b, count: count, { $0 * $1 }, { $0 * $1 })
     }
 
     /// `Σ (a[j] − b[j])²` for `j < count`.
     @inline(__always)
     static func squaredDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
-        var lanes = SIMD8<Float>(repeating: 0)
+        laneSum(a, b, count: count, { ($0 - $1) * ($0 - $1) }, { ($0 - $1) * ($0 - $1) })
+    }
+
+    /// `Σ term(a[j], b[j])` for `j < count`, in the order the type describes: `lanes` on
+    /// eight elements at a time, `scalar` on the tail (the same arithmetic per element).
+    @inline(__always)
+    private static func laneSum(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int,
+        _ lanes: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>, _ scalar: (Float, Float) -> Float
+    ) -> Float {
+        var sums = SIMD8<Float>(repeating: 0)
         var j = 0
         while j + 8 <= count {
-            let d = UnsafeRawPointer(a + j).loadUnaligned(as: SIMD8<Float>.self)
-                - UnsafeRawPointer(b + j).loadUnaligned(as: SIMD8<Float>.self)
-            lanes += d * d
+            sums += lanes(
+                UnsafeRawPointer(a + j).loadUnaligned(as: SIMD8<Float>.self),
+                UnsafeRawPointer(b + j).loadUnaligned(as: SIMD8<Float>.self))
             j += 8
         }
-        var s = total(lanes)
+        var s = total(sums)
         while j < count {
-            let d = a[j] - b[j]
-            s += d * d
+            s += scalar(a[j], b[j])
             j += 1
         }
         return s

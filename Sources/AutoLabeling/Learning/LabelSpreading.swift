@@ -63,7 +63,7 @@ public struct LabelSpreading: Sendable {
                 for i in 0..<n {
                     if shouldStop() { throw CancellationError() }
                     for j in (i + 1)..<n {
-                        let d = NearestNeighbours.squaredDistance(rows[i], rows[j])
+                        let d = FloatKernels.squaredDistance(rows[i], rows[j])
                         matrix[i * n + j] = d
                         matrix[j * n + i] = d
                     }
@@ -73,7 +73,7 @@ public struct LabelSpreading: Sendable {
             for i in 0..<n {
                 if matrix.isEmpty {
                     if shouldStop() { throw CancellationError() }
-                    for j in 0..<n where j != i { distances[j] = NearestNeighbours.squaredDistance(rows[i], rows[j]) }
+                    for j in 0..<n where j != i { distances[j] = FloatKernels.squaredDistance(rows[i], rows[j]) }
                 } else {
                     for j in 0..<n { distances[j] = matrix[i * n + j] }
                 }

@@ -19,7 +19,7 @@ public struct NearestNeighbours: Sendable {
     public func vote(_ row: [Float], excluding: Int? = nil) -> Int? {
         var nearest: [(distance: Float, label: Int)] = []
         for (i, reference) in rows.enumerated() where i != excluding {
-            let d = Self.squaredDistance(row, reference)
+            let d = FloatKernels.squaredDistance(row, reference)
             if nearest.count < k {
                 nearest.append((d, labels[i]))
                 nearest.sort { $0.distance < $1.distance }
@@ -39,10 +39,5 @@ public struct NearestNeighbours: Sendable {
             if a.value.distance != b.value.distance { return a.value.distance < b.value.distance }
             return a.key < b.key
         }!.key
-    }
-
-    /// Squared Euclidean distance (``FloatKernels`` order of summation).
-    static func squaredDistance(_ a: [Float], _ b: [Float]) -> Float {
-        FloatKernels.squaredDistance(a, b)
     }
 }
