@@ -1,4 +1,5 @@
 import ArgumentParser
+import AutoLabeling
 import EventLog
 import Foundation
 import LabelingDomain
@@ -18,12 +19,16 @@ struct ProjectionBenchCommand: AsyncParsableCommand {
             cursors). Baselines in the same run: reading and decoding the whole log without \
             SQLite and SQLite alone copying the rebuilt projections into a fresh file (the two \
             floors under a rebuild), and a one-sample primary-key lookup (the floor under a \
-            tab query).
+            tab query). Last, the live lag: with the projector following the log as a server's \
+            does, one-sample events appended every 2 ms, and how long after each append is \
+            acknowledged every projection has applied it (p50/p99/max).
             """)
 
     @OptionGroup var data: DataDirectoryOptions
     @Option(help: "Samples in the generated dataset.") var samples = 1_000_000
     @Option(help: "Queries timed per filter.") var queries = 200
+    @Option(help: "One-sample events appended, one every 2 ms, while the projector follows the log live (0: skip the live-lag phase).")
+    var lagEvents = 2_000
     @Flag(help: "Print one JSON object instead of a table.") var json = false
     @Flag(help: "Keep the generated log and projections under --data (to inspect them) instead of removing them.")
     var keep = false
@@ -141,6 +146,19 @@ struct ProjectionBenchCommand: AsyncParsableCommand {
             results["query_\(name)_p99_vs_lookup_p99"] = p99 / baselineP99
             rows.append((name, p50, p99, returned / queries))
         }
+
+        // Live lag: appends acknowledged → applied by every projection, with the projector following the log.
+        var lag: LiveLagBench.Result?
+        if lagEvents > 0 {
+            let result = try await LiveLagBench(dataset: dataset, samples: samples, events: lagEvents)
+                .run(log: log, store: store, projector: projector)
+            results["live_lag_events"] = Double(result.lags.count)
+            results["live_lag_append_rate_per_s"] = Double(result.lags.count) / result.elapsed.secondsValue
+            results["live_lag_p50_ms"] = percentile(result.lags, 0.5)
+            results["live_lag_p99_ms"] = percentile(result.lags, 0.99)
+            results["live_lag_max_ms"] = percentile(result.lags, 1)
+            lag = result
+        }
         await log.close()
 
         if json {
@@ -163,10 +181,16 @@ struct ProjectionBenchCommand: AsyncParsableCommand {
             print(name.padding(toLength: 26, withPad: " ", startingAt: 0)
                 + String(format: " %8.3f  %8.3f  %10.1f  %9d", p50, p99, p99 / baselineP99, perPage))
         }
+        if let lag {
+            print(String(format: "live lag (append acknowledged → applied by every projection), %d one-sample events at %.0f/s: p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+                lag.lags.count, results["live_lag_append_rate_per_s"]!, results["live_lag_p50_ms"]!,
+                results["live_lag_p99_ms"]!, results["live_lag_max_ms"]!))
+        }
     }
 
     private func percentile(_ values: [Duration], _ p: Double) -> Double {
         let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
         return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))].secondsValue * 1000
     }
 
@@ -175,7 +199,7 @@ struct ProjectionBenchCommand: AsyncParsableCommand {
     /// ≈ 2.9 events per sample, each naming one sample, appended in groups of 4,096.
     private func generate(_ log: EventLog) async throws {
         let stream = StreamNames.dataset("bench")
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let people = ["ana", "ben", "chen", "dan"]
         let task: TaskID = "al-1"
         var pending: [ProposedEvent] = []
@@ -265,18 +289,5 @@ struct ProjectionBenchCommand: AsyncParsableCommand {
             totalSamples: UInt64(samples), autoLabeledSamples: autoLabeled, hardExamples: hardFound, flattenedRGBAImages: 0),
             at: next())), "auto-labeling")
         try await flush()
-    }
-}
-
-/// SplitMix64: a seeded generator so every bench run generates the same dataset.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
