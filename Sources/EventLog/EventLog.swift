@@ -191,7 +191,7 @@ public final class EventLog: Sendable {
                 if case let .exact(expected) = expectedVersion, expected != current {
                     return .fail(.wrongExpectedVersion(stream: stream, expected: expected, actual: current))
                 }
-                let now = max(Date().micros, s.lastRecordedAt)
+                let now = configuration.envelope.recordedAt(after: s.lastRecordedAt)
                 s.lastRecordedAt = now
                 var records: [EventRecord] = []
                 records.reserveCapacity(events.count)
@@ -200,7 +200,7 @@ public final class EventLog: Sendable {
                     record.position = s.nextPosition + UInt64(offset)
                     record.streamID = stream
                     record.streamVersion = current + 1 + UInt64(offset)
-                    record.eventID = event.eventID.bytes
+                    record.eventID = configuration.envelope.eventID(event.eventID, position: record.position).bytes
                     record.eventType = event.type
                     record.schemaVersion = event.schemaVersion
                     record.recordedAtMicros = now

@@ -15,9 +15,14 @@ public struct EventLogConfiguration: Sendable, Equatable {
     public var durability: DurabilityPolicy
     /// A new segment starts at the first commit group after a segment reaches this size.
     public var segmentSizeLimit: UInt64
+    /// Where the envelope's recorded-at times and event ids come from.
+    public var envelope: EnvelopeSource
 
-    public init(durability: DurabilityPolicy = .fsync, segmentSizeLimit: UInt64 = 128 << 20) {
+    public init(
+        durability: DurabilityPolicy = .fsync, segmentSizeLimit: UInt64 = 128 << 20, envelope: EnvelopeSource = .system
+    ) {
         self.durability = durability
         self.segmentSizeLimit = segmentSizeLimit
+        self.envelope = envelope
     }
 }

@@ -9,10 +9,11 @@ import Projections
 /// of every projection, from the real handwritten digits (`digits.csv.gz`). Run through
 /// `Tools/generate-projection-snapshots`.
 ///
-/// Deterministic in everything the domain decides: the same rows, the same commands in
-/// the same order with the same instants and ids. Only the log envelope's recorded-at
-/// times and event ids come from the clock and a UUID generator; the committed logs fix
-/// them, and the expected dumps are made from the committed logs.
+/// Byte for byte reproducible: the same rows, the same commands in the same order with
+/// the same instants and ids, appended one at a time to a log whose envelope is
+/// ``EnvelopeSource/reproducible(startMicros:stepMicros:)`` (recorded-at times one second
+/// apart from the scenarios' base instant, event ids named by position). Running it again
+/// rewrites the committed files with the same bytes unless the code changed what it writes.
 struct GoldenSnapshotCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "golden-snapshot", abstract: "Generate the projection golden snapshots.", shouldDisplay: false)
@@ -62,7 +63,7 @@ struct GoldenSnapshotCommand: AsyncParsableCommand {
         try? FileManager.default.removeItem(at: directory)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("golden-\(name)-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let log = try EventLog.open(directory: scratch.appendingPathComponent("log"), configuration: .init(durability: .none))
+        let log = try EventLog.open(directory: scratch.appendingPathComponent("log"), configuration: .init(durability: .none, envelope: .reproducible(startMicros: Self.base, stepMicros: 1_000_000)))
         let service = DatasetService(log: log, snapshotDirectory: scratch.appendingPathComponent("snapshots"))
         try await body(service)
         let store = try ProjectionStore.open(directory: scratch.appendingPathComponent("projections"))
