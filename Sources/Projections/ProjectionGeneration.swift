@@ -17,16 +17,20 @@ final class ProjectionGeneration: Sendable {
     let pool: DatabasePool
     /// Set once the generation is replaced or abandoned: its files go when it is released.
     let isObsolete = Atomic<Bool>(false)
+    /// A live generation's WAL checkpoints, run beside its writer (nil for a shadow in bulk).
+    let checkpointer: WALCheckpointer?
 
-    init(kind: ProjectionKind, number: Int, url: URL, pool: DatabasePool) {
+    init(kind: ProjectionKind, number: Int, url: URL, pool: DatabasePool, checkpointer: WALCheckpointer?) {
         self.kind = kind
         self.number = number
         self.url = url
         self.pool = pool
+        self.checkpointer = checkpointer
     }
 
     deinit {
         guard isObsolete.load(ordering: .acquiring) else { return }
+        checkpointer?.close()
         try? pool.close()
         for suffix in ["", "-wal", "-shm"] {
             try? FileManager.default.removeItem(atPath: url.path + suffix)
@@ -52,8 +56,11 @@ final class ProjectionGeneration: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.label = "projection.\(kind.rawValue)"
         let pragmas = Self.pragmas(bulk: bulk)
+        // A shadow's bulk phase writes without a journal, and its install checkpoints it.
+        let checkpointer = bulk ? nil : WALCheckpointer(path: url.path)
         configuration.prepareDatabase { db in
             for pragma in pragmas { try db.execute(sql: pragma) }
+            checkpointer?.install(on: db)
         }
         do {
             let pool = try DatabasePool(path: url.path, configuration: configuration)
@@ -67,7 +74,7 @@ final class ProjectionGeneration: Sendable {
                 }
                 if bulk { try setJournalMode("off", pool) }
             }
-            return ProjectionGeneration(kind: kind, number: number, url: url, pool: pool)
+            return ProjectionGeneration(kind: kind, number: number, url: url, pool: pool, checkpointer: checkpointer)
         } catch {
             throw ProjectionError.wrap(kind.rawValue, error)
         }
