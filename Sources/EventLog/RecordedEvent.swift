@@ -62,9 +62,13 @@ extension Date {
 
 extension UUID {
     var bytes: Data { withUnsafeBytes(of: uuid) { Data($0) } }
+    /// The UUID of 16 bytes (all zeros for any other count). One raw copy: `Data.copyBytes(to:)`
+    /// took the generic `DataProtocol` path, about 4 % of a rebuild's CPU.
     init(bytes: Data) {
         var raw: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        if bytes.count == 16 { withUnsafeMutableBytes(of: &raw) { _ = bytes.copyBytes(to: $0) } }
+        if bytes.count == 16 {
+            withUnsafeMutableBytes(of: &raw) { target in bytes.withUnsafeBytes { target.copyMemory(from: $0) } }
+        }
         self.init(uuid: raw)
     }
 }
