@@ -1,4 +1,6 @@
+import Dispatch
 import LabelingDomain
+import Synchronization
 
 /// The built-in image classifier for active learning: multinomial logistic
 /// regression (L2) on standardised rows (``ImageFeatures``, with ``SpectralEmbedding``
@@ -65,7 +67,7 @@ public struct BuiltInClassifier: Sendable {
             throw AutoLabelingError.notEnoughTrainingData(reason: "labeled samples cover \(present.count) class(es), need 2")
         }
         let dimension = labeled[0].count
-        func fitted(_ rows: [[Float]], _ y: [Int], from start: LogisticRegression? = nil, iterations: Int? = nil) throws
+        @Sendable func fitted(_ rows: [[Float]], _ y: [Int], from start: LogisticRegression? = nil, iterations: Int? = nil) throws
             -> LogisticRegression
         {
             var model = start ?? LogisticRegression(classes: classCount, dimension: dimension)
@@ -75,40 +77,60 @@ public struct BuiltInClassifier: Sendable {
             return model
         }
 
-        // Self-training (accurate): pseudo-labels from the current model, recomputed each round.
-        var model = try fitted(labeled, labels)
-        var pseudo: [(row: Int, label: Int)] = []
-        var rounds = 0
-        if algorithm == .accurate, !unlabeled.isEmpty {
-            for _ in 0..<configuration.selfTrainingRounds {
-                let next: [(row: Int, label: Int)] = unlabeled.indices.compactMap { i in
-                    let p = LogisticRegression.softmax(model.logits(unlabeled[i]))
-                    let top = p.indices.max { p[$0] < p[$1] }!
-                    return p[top] >= configuration.selfTrainingThreshold ? (i, top) : nil
-                }
-                rounds += 1
-                let changed = next.count != pseudo.count || zip(next, pseudo).contains { $0 != $1 }
-                pseudo = next
-                if !changed { break }
-                model = try fitted(
-                    labeled + pseudo.map { unlabeled[$0.row] }, labels + pseudo.map(\.label), from: model,
-                    iterations: configuration.iterations / 2)
-            }
-        }
-
         // Held-out predictions: stratified folds of the labeled rows.
         var generator = SplitMix64(seed: configuration.seed)
-        var fold = [Int](repeating: 0, count: labels.count)
+        var assignment = [Int](repeating: 0, count: labels.count)
         for c in present.sorted() {
             var members = labels.indices.filter { labels[$0] == c }
             members.shuffle(using: &generator)
-            for (k, i) in members.enumerated() { fold[i] = k % configuration.folds }
+            for (k, i) in members.enumerated() { assignment[i] = k % configuration.folds }
         }
-        var heldOutLogits = [[Float]](repeating: [], count: labels.count)
-        var committee: [LogisticRegression] = []
-        for f in 0..<configuration.folds {
+        let fold = assignment
+        let folds = (0..<configuration.folds).filter { f in
+            labels.indices.contains { fold[$0] == f } && Set(labels.indices.filter { fold[$0] != f }.map { labels[$0] }).count >= 2
+        }
+
+        // The final model and the fold models are independent fits from the same inputs: they
+        // run side by side on the machine's cores (job 0: the final model; job k: fold k - 1).
+        // Each draws nothing random, so the result is the same whatever the order they run in.
+        struct FinalFit: Sendable {
+            var model: LogisticRegression
+            var pseudo: [(row: Int, label: Int)]
+            var rounds: Int
+        }
+        struct FoldFit: Sendable {
+            var model: LogisticRegression
+            var heldOutLogits: [(row: Int, logits: [Float])]
+        }
+        enum Fit: Sendable {
+            case final(FinalFit)
+            case fold(FoldFit)
+        }
+        @Sendable func fitFinal() throws -> FinalFit {
+            // Self-training (accurate): pseudo-labels from the current model, recomputed each round.
+            var model = try fitted(labeled, labels)
+            var pseudo: [(row: Int, label: Int)] = []
+            var rounds = 0
+            if algorithm == .accurate, !unlabeled.isEmpty {
+                for _ in 0..<configuration.selfTrainingRounds {
+                    let next: [(row: Int, label: Int)] = unlabeled.indices.compactMap { i in
+                        let p = LogisticRegression.softmax(model.logits(unlabeled[i]))
+                        let top = p.indices.max { p[$0] < p[$1] }!
+                        return p[top] >= configuration.selfTrainingThreshold ? (i, top) : nil
+                    }
+                    rounds += 1
+                    let changed = next.count != pseudo.count || zip(next, pseudo).contains { $0 != $1 }
+                    pseudo = next
+                    if !changed { break }
+                    model = try fitted(
+                        labeled + pseudo.map { unlabeled[$0.row] }, labels + pseudo.map(\.label), from: model,
+                        iterations: configuration.iterations / 2)
+                }
+            }
+            return FinalFit(model: model, pseudo: pseudo, rounds: rounds)
+        }
+        @Sendable func fitFold(_ f: Int) throws -> FoldFit {
             let train = labels.indices.filter { fold[$0] != f }, test = labels.indices.filter { fold[$0] == f }
-            guard !test.isEmpty, Set(train.map { labels[$0] }).count >= 2 else { continue }
             let trainRows = train.map { labeled[$0] }, trainLabels = train.map { labels[$0] }
             var foldModel = try fitted(trainRows, trainLabels)
             if algorithm == .accurate, !unlabeled.isEmpty {
@@ -125,8 +147,22 @@ public struct BuiltInClassifier: Sendable {
                         from: foldModel, iterations: configuration.iterations / 2)
                 }
             }
-            for i in test { heldOutLogits[i] = foldModel.logits(labeled[i]) }
-            committee.append(foldModel)
+            return FoldFit(model: foldModel, heldOutLogits: test.map { ($0, foldModel.logits(labeled[$0])) })
+        }
+        let fits = Mutex<[Int: Result<Fit, any Error>]>([:])
+        DispatchQueue.concurrentPerform(iterations: 1 + folds.count) { job in
+            let result = Result<Fit, any Error> { job == 0 ? .final(try fitFinal()) : .fold(try fitFold(folds[job - 1])) }
+            fits.withLock { $0[job] = result }
+        }
+        let results = fits.withLock { $0 }
+        guard case .final(let final) = try results[0]!.get() else { preconditionFailure("job 0 is the final model") }
+        let (model, pseudo, rounds) = (final.model, final.pseudo, final.rounds)
+        var heldOutLogits = [[Float]](repeating: [], count: labels.count)
+        var committee: [LogisticRegression] = []
+        for job in 1..<(1 + folds.count) {
+            guard case .fold(let fit) = try results[job]!.get() else { preconditionFailure("job \(job) is a fold") }
+            for (row, logits) in fit.heldOutLogits { heldOutLogits[row] = logits }
+            committee.append(fit.model)
         }
         let evaluated = labels.indices.filter { !heldOutLogits[$0].isEmpty }
         let temperature = TemperatureScaling.fit(
