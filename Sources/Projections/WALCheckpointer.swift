@@ -12,11 +12,11 @@ import Synchronization
 /// `threshold` pages or more; a passive checkpoint then runs on a connection and a queue of its
 /// own while the projector goes on committing.
 ///
-/// Invariants: at most one checkpoint runs at a time, and a commit that finds the WAL over
-/// the threshold while none runs starts one, so the WAL is checkpointed as often as before
-/// (a passive checkpoint never blocks the writer or a reader, and takes only what they allow,
-/// as the automatic one does); ``close()`` waits for a running checkpoint and closes the
-/// connection before the generation's files may be removed.
+/// Invariants: at most one checkpoint runs at a time; a commit that leaves the WAL at or
+/// over the threshold starts one unless one is running (a passive one, as the automatic
+/// checkpoint is: it never blocks the writer or a reader and copies what they allow; frames
+/// a finishing checkpoint missed wait for the next commit, as they would have); ``close()`` waits for a running checkpoint and closes the connection before the
+/// generation's files may be removed.
 final class WALCheckpointer: Sendable {
     let path: String
     /// WAL pages that start a checkpoint (SQLite's default automatic threshold).
