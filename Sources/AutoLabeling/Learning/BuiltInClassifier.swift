@@ -106,6 +106,15 @@ public struct BuiltInClassifier: Sendable {
             case final(FinalFit)
             case fold(FoldFit)
         }
+        // Self-training's pseudo-labels: the unlabeled rows `model` puts in one class with at
+        // least the threshold's probability, with that class.
+        @Sendable func confident(_ model: LogisticRegression) -> [(row: Int, label: Int)] {
+            unlabeled.indices.compactMap { i in
+                let p = LogisticRegression.softmax(model.logits(unlabeled[i]))
+                let top = p.indices.max { p[$0] < p[$1] }!
+                return p[top] >= configuration.selfTrainingThreshold ? (i, top) : nil
+            }
+        }
         @Sendable func fitFinal() throws -> FinalFit {
             // Self-training (accurate): pseudo-labels from the current model, recomputed each round.
             var model = try fitted(labeled, labels)
@@ -113,11 +122,7 @@ public struct BuiltInClassifier: Sendable {
             var rounds = 0
             if algorithm == .accurate, !unlabeled.isEmpty {
                 for _ in 0..<configuration.selfTrainingRounds {
-                    let next: [(row: Int, label: Int)] = unlabeled.indices.compactMap { i in
-                        let p = LogisticRegression.softmax(model.logits(unlabeled[i]))
-                        let top = p.indices.max { p[$0] < p[$1] }!
-                        return p[top] >= configuration.selfTrainingThreshold ? (i, top) : nil
-                    }
+                    let next = confident(model)
                     rounds += 1
                     let changed = next.count != pseudo.count || zip(next, pseudo).contains { $0 != $1 }
                     pseudo = next
@@ -137,11 +142,7 @@ public struct BuiltInClassifier: Sendable {
                 // The fold's own self-training: pseudo-labels that never saw the held-out labels,
                 // so the held-out predictions stay honest (slightly pessimistic: fewer rounds).
                 for _ in 0..<2 {
-                    let foldPseudo: [(row: Int, label: Int)] = unlabeled.indices.compactMap { i in
-                        let p = LogisticRegression.softmax(foldModel.logits(unlabeled[i]))
-                        let top = p.indices.max { p[$0] < p[$1] }!
-                        return p[top] >= configuration.selfTrainingThreshold ? (i, top) : nil
-                    }
+                    let foldPseudo = confident(foldModel)
                     foldModel = try fitted(
                         trainRows + foldPseudo.map { unlabeled[$0.row] }, trainLabels + foldPseudo.map(\.label),
                         from: foldModel, iterations: configuration.iterations / 2)
