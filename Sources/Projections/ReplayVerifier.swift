@@ -5,6 +5,11 @@ import Foundation
 /// from position 0 in a scratch directory up to the live checkpoint, then compares
 /// digests (and, on a mismatch, finds the first differing line of the dumps).
 ///
+/// The fresh replay is built the way ``Projector/rebuild(_:progress:)`` builds (every
+/// projection side by side, rows buffered, indexes created at the end, up to the lowest
+/// live checkpoint), then each is caught up event by event to its own checkpoint. Built
+/// event by event with every index in place, it took over 10 minutes at 1M samples.
+///
 /// ```swift
 /// let results = try ReplayVerifier.verify(store: store, log: log, scratch: data.appendingPathComponent(".verify"))
 /// if results.contains(where: { !$0.matches }) { … }
@@ -26,13 +31,22 @@ public enum ReplayVerifier {
     public static func verify(store: ProjectionStore, log: EventLog, scratch: URL) throws(ProjectionError) -> [Result] {
         try? FileManager.default.removeItem(at: scratch)
         defer { try? FileManager.default.removeItem(at: scratch) }
+        let kinds = ProjectionKind.allCases
+        var checkpoints: [ProjectionKind: UInt64] = [:]
+        for kind in kinds { checkpoints[kind] = try store.checkpoint(kind) }
+        let fresh = try ProjectionStore.open(directory: scratch)
+        var shadows: [ProjectionGeneration] = []
+        for kind in kinds { shadows.append(try fresh.makeShadow(kind)) }
+        _ = try Projector.bulkBuild(
+            shadows, log: log, upTo: checkpoints.values.min() ?? 0, batchSize: 50_000,
+            rowLimit: ProjectionKind.defaultBulkRowLimit, progress: nil)
+        for shadow in shadows {
+            _ = try Projector.catchUp([shadow], log: log, upTo: checkpoints[shadow.kind], batchSize: 50_000, progress: nil)
+            try fresh.install(shadow)
+        }
         var results: [Result] = []
-        for kind in ProjectionKind.allCases {
-            let checkpoint = try store.checkpoint(kind)
-            let directory = scratch.appendingPathComponent(kind.rawValue)
-            let fresh = try ProjectionStore.open(directory: directory)
-            _ = try Projector.catchUp(
-                [fresh.generation(kind)], log: log, upTo: checkpoint, batchSize: 50_000, progress: nil)
+        for kind in kinds {
+            let checkpoint = checkpoints[kind]!
             let live = try ProjectionDump.digest(of: kind, in: store)
             let replay = try ProjectionDump.digest(of: kind, in: fresh)
             var difference: String?
