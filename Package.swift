@@ -80,6 +80,7 @@ let package = Package(
             name: "Projections",
             dependencies: [
                 "EventLog", "LabelingDomain", "LabelingService",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
