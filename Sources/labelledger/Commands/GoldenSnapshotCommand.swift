@@ -63,7 +63,9 @@ struct GoldenSnapshotCommand: AsyncParsableCommand {
         try? FileManager.default.removeItem(at: directory)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("golden-\(name)-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let log = try EventLog.open(directory: scratch.appendingPathComponent("log"), configuration: .init(durability: .none, envelope: .reproducible(startMicros: Self.base, stepMicros: 1_000_000)))
+        let log = try EventLog.open(
+            directory: scratch.appendingPathComponent("log"),
+            configuration: .init(durability: .none, envelope: .reproducible(startMicros: Self.base, stepMicros: 1_000_000)))
         let service = DatasetService(log: log, snapshotDirectory: scratch.appendingPathComponent("snapshots"))
         try await body(service)
         let store = try ProjectionStore.open(directory: scratch.appendingPathComponent("projections"))

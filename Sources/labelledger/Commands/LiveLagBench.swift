@@ -34,17 +34,17 @@ struct LiveLagBench {
         let clock = ContinuousClock()
         let live = Task { try await projector.run() }
         defer { live.cancel() }
-        // Positions and the times they were acknowledged, and the times the watcher saw them applied.
-        let acknowledged = Recorder()
+        // The lowest checkpoint and when the watcher read it, until the watcher is cancelled.
         let applied = Recorder()
-        let done = Flag()
         let watcher = Task {
-            while await !done.isSet {
+            while !Task.isCancelled {
                 let checkpoint = try ProjectionKind.allCases.map { kind throws in try store.checkpoint(kind) }.min() ?? 0
                 await applied.record(checkpoint, at: clock.now)
-                try await Task.sleep(for: pollInterval)
+                try? await Task.sleep(for: pollInterval)
             }
         }
+        // Each append's last position and when it was acknowledged.
+        var acknowledged: [(position: UInt64, at: ContinuousClock.Instant)] = []
         let stream = StreamNames.dataset(dataset)
         var rng = SplitMix64(seed: seed)
         let start = clock.now
@@ -68,19 +68,19 @@ struct LiveLagBench {
             let encoded = event.encode()
             let result = try await log.append(stream: stream, events: [ProposedEvent(
                 type: encoded.type, schemaVersion: encoded.schemaVersion, payload: encoded.payload, actor: "lag")])
-            await acknowledged.record(result.lastPosition, at: clock.now)
+            acknowledged.append((result.lastPosition, clock.now))
             try await clock.sleep(until: next)
         }
-        let last = await acknowledged.entries.last!.position
+        let last = acknowledged.last!.position
         while await (applied.entries.last?.position ?? 0) < last { try await Task.sleep(for: .milliseconds(1)) }
-        await done.set()
+        watcher.cancel()
         try await watcher.value
         let elapsed = clock.now - start
 
         let seen = await applied.entries
         var lags: [Duration] = []
         var cursor = 0
-        for (position, at) in await acknowledged.entries {
+        for (position, at) in acknowledged {
             // The first observation at or after the acknowledgement that covers the position.
             while cursor < seen.count, seen[cursor].position < position || seen[cursor].at < at { cursor += 1 }
             guard cursor < seen.count else { break }
@@ -92,10 +92,5 @@ struct LiveLagBench {
     private actor Recorder {
         var entries: [(position: UInt64, at: ContinuousClock.Instant)] = []
         func record(_ position: UInt64, at instant: ContinuousClock.Instant) { entries.append((position, instant)) }
-    }
-
-    private actor Flag {
-        var isSet = false
-        func set() { isSet = true }
     }
 }
