@@ -144,7 +144,7 @@ let package = Package(
 
         // MARK: - Tests
         // Helpers every test target shares: temporary directories, seeded randomness,
-        // built executables, ../shared/data, PNG test images.
+        // built executables, the test data in Tests/Data, PNG test images.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "EventLogTests",

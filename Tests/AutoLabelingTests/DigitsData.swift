@@ -2,11 +2,9 @@ import Foundation
 import TestSupport
 @testable import AutoLabeling
 
-/// scikit-learn's handwritten digits from `../shared/data/digits.csv.gz` (relative to the repo root),
+/// scikit-learn's handwritten digits (`TestData.digits()`, from `Tests/Data/digits.csv.gz`),
 /// as 32×32 grey images.
 enum DigitsData {
-    static var csvPath: String { SharedData.directory.appendingPathComponent("digits.csv.gz").path }
-
     struct Digit {
         var pixels: [UInt8]  // 32×32 grey
         var label: Int
@@ -14,25 +12,15 @@ enum DigitsData {
 
     /// All 1 797 rows, in file order.
     static func load() throws -> [Digit] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-dc", csvPath]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let bytes = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: bytes, as: UTF8.self).split(separator: "\n").compactMap { line in
-            let fields = line.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-            guard fields.count == 65 else { return nil }
+        try TestData.digits().map { row in
             var pixels = [UInt8](repeating: 0, count: 32 * 32)
             for y in 0..<32 {
                 for x in 0..<32 {
                     // Ink is dark on white, like a scan.
-                    pixels[y * 32 + x] = UInt8(255 - Int(fields[(y / 4) * 8 + x / 4] * 255 / 16))
+                    pixels[y * 32 + x] = UInt8(255 - Int(row.intensities[(y / 4) * 8 + x / 4]) * 255 / 16)
                 }
             }
-            return Digit(pixels: pixels, label: Int(fields[64]))
+            return Digit(pixels: pixels, label: row.label)
         }
     }
 

@@ -7,7 +7,7 @@ import TestSupport
 /// Pre-labeling through registered model commands: the real scikit-learn digits model,
 /// and models that fail (non-zero exit, timeout).
 struct PreLabelingTests {
-    static var repositoryRoot: URL { SharedData.repositoryRoot }
+    static var repositoryRoot: URL { TestData.repositoryRoot }
 
     static var scikitLearnMissing: String? {
         let process = Process()

@@ -10,7 +10,7 @@ import TestSupport
 /// A deliberate format change regenerates them in the same commit:
 /// `LABELLEDGER_UPDATE_GOLDEN=1 swift test --filter GoldenExportTests`.
 @Suite struct GoldenExportTests {
-    static let directory = SharedData.repositoryRoot.appendingPathComponent("Snapshots/interchange")
+    static let directory = TestData.repositoryRoot.appendingPathComponent("Snapshots/interchange")
 
     func compare(_ produced: URL, golden name: String) throws {
         let golden = Self.directory.appendingPathComponent(name)

@@ -48,5 +48,5 @@ struct InterchangeFixture {
         return url
     }
 
-    static var soap: URL { SharedData.directory }
+    static var soap: URL { TestData.directory }
 }

@@ -9,7 +9,7 @@ import TestSupport
     /// `METHOD /path/{param}` for every operation of the YAML document (paths at 2 spaces,
     /// methods at 4: the document's own layout).
     static func documentedOperations() throws -> Set<String> {
-        let url = SharedData.repositoryRoot.appendingPathComponent("Sources/LabelLedgerServer/openapi.yaml")
+        let url = TestData.repositoryRoot.appendingPathComponent("Sources/LabelLedgerServer/openapi.yaml")
         let text = try String(contentsOf: url, encoding: .utf8)
         var operations: Set<String> = []
         var path: String?

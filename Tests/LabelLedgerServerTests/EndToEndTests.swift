@@ -8,25 +8,9 @@ import TestSupport
 /// per class, auto labeling by the real reactor, then a person working the To Be
 /// Confirmed tab.
 @Suite struct EndToEndTests {
-    /// Rows of `../shared/data/digits.csv.gz` (64 pixel values 0–16, then the class).
+    /// The first `limit` handwritten digits (`TestData.digits()`), 8×8 ink intensities 0–240.
     static func digits(limit: Int) throws -> [(pixels: [UInt8], label: Int)] {
-        let csv = SharedData.directory
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        gzip.arguments = ["-dc", csv.appendingPathComponent("digits.csv.gz").path]
-        let pipe = Pipe()
-        gzip.standardOutput = pipe
-        try gzip.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        gzip.waitUntilExit()
-        var rows: [(pixels: [UInt8], label: Int)] = []
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-            let values = line.split(separator: ",").compactMap { Double($0) }
-            guard values.count == 65 else { continue }
-            rows.append((values.prefix(64).map { UInt8(min(255, $0 * 15)) }, Int(values[64])))
-            if rows.count == limit { break }
-        }
-        return rows
+        try TestData.digits().prefix(limit).map { row in (row.intensities.map { $0 * 15 }, row.label) }
     }
 
     /// 8×8 digit scaled to 32×32 grayscale.

@@ -8,7 +8,7 @@ import TestSupport
 /// by `Tools/generate-projection-snapshots`) and compares each projection's dump with the
 /// committed expectation, line by line.
 @Suite struct GoldenSnapshotTests {
-    static let root = SharedData.repositoryRoot.appendingPathComponent("Snapshots/projections")
+    static let root = TestData.repositoryRoot.appendingPathComponent("Snapshots/projections")
 
     static var cases: [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [])
