@@ -12,7 +12,7 @@ import Metrics
 /// ```
 public enum LedgerApplication {
     /// Every route: the service's v2 paths under `/v2/{project_id}`, plus `/health`,
-    /// `/metrics`, `/openapi.yaml`. All but `/health` need a token.
+    /// `/metrics`, `/openapi.yaml`. All but `/health` and `/openapi.yaml` need a token.
     public static func router(runtime: LedgerRuntime) -> Router<LedgerRequestContext> {
         _ = ServerMetrics.registry
         let support = RouteSupport(runtime: runtime)

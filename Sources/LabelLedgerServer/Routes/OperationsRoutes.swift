@@ -4,7 +4,8 @@ import Hummingbird
 import Metrics
 import Prometheus
 
-/// `/health` (public), `/metrics` (Prometheus text) and `/openapi.yaml`.
+/// `/health` and `/openapi.yaml` (public: neither holds any data), and `/metrics`
+/// (Prometheus text, any token).
 struct OperationsRoutes: Sendable {
     let support: RouteSupport
 
@@ -19,7 +20,18 @@ struct OperationsRoutes: Sendable {
             let checkpoint = try await support.runtime.projector.checkpoint()
             return Health(status: "ok", log_head: support.runtime.log.head, projection_checkpoint: checkpoint)
         }
+        // The contract, as APIs usually serve theirs: a client reads it before it has a token.
+        router.get("openapi.yaml") { _, _ in
+            guard let document = Self.document else {
+                throw APIError(.internalServerError, code: "LabelLedger.API.500", "openapi.yaml is missing from the build")
+            }
+            return Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
+        }
     }
+
+    /// The bundled openapi.yaml, read once (a public route does no file I/O per request).
+    private static let document: Data? = Bundle.module.url(forResource: "openapi", withExtension: "yaml")
+        .flatMap { try? Data(contentsOf: $0) }
 
     func register(on group: RouterGroup<LedgerRequestContext>) {
         group.get("metrics") { _, context in
@@ -37,13 +49,6 @@ struct OperationsRoutes: Sendable {
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                 body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
-        }
-        group.get("openapi.yaml") { _, context in
-            _ = try context.authenticated()
-            guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"), let data = try? Data(contentsOf: url) else {
-                throw APIError(.internalServerError, code: "LabelLedger.API.500", "openapi.yaml is missing from the build")
-            }
-            return Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
     }
 }
