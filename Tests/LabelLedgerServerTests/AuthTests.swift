@@ -4,7 +4,7 @@ import Testing
 @testable import LabelLedgerServer
 
 @Suite struct AuthTests {
-    @Test func every_endpoint_but_health_needs_a_token() async throws {
+    @Test func every_endpoint_but_health_and_the_contract_needs_a_token() async throws {
         let fixture = try await ServerFixture.make()
         defer { Task { await fixture.cleanup() } }
         try await fixture.test { client in
