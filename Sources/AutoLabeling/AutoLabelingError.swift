@@ -1,4 +1,5 @@
 import Foundation
+import LabelingDomain
 
 /// Every failure of the auto-labeling module, each with a stable code and a
 /// human message naming the rule and the offending item.
@@ -11,6 +12,11 @@ public enum AutoLabelingError: Error, Sendable, Equatable, CustomStringConvertib
     case unsupportedImageFormat(path: String)
     /// libpng or libjpeg refused the bytes.
     case corruptImage(path: String, reason: String)
+    /// The header declares more than ``ImageLimits/maximumPixels`` pixels: refused before
+    /// any pixel memory is allocated.
+    case imageTooLarge(path: String, width: Int, height: Int)
+    /// The file is larger than ``ImageLimits/maximumFileBytes``: refused before reading it.
+    case imageFileTooLarge(path: String, bytes: Int)
     /// Training needs at least two classes with labeled samples.
     case notEnoughTrainingData(reason: String)
     /// The dataset named by a task does not exist.
@@ -38,6 +44,8 @@ public enum AutoLabelingError: Error, Sendable, Equatable, CustomStringConvertib
         case .unreadableImage: "LabelLedger.AutoLabel.001"
         case .unsupportedImageFormat: "LabelLedger.AutoLabel.002"
         case .corruptImage: "LabelLedger.AutoLabel.003"
+        case .imageTooLarge: "LabelLedger.AutoLabel.200"
+        case .imageFileTooLarge: "LabelLedger.AutoLabel.201"
         case .notEnoughTrainingData: "LabelLedger.AutoLabel.010"
         case .datasetNotFound: "LabelLedger.AutoLabel.020"
         case .taskNotFound: "LabelLedger.AutoLabel.021"
@@ -57,6 +65,10 @@ public enum AutoLabelingError: Error, Sendable, Equatable, CustomStringConvertib
         case let .unreadableImage(path, reason): "image '\(path)' cannot be read: \(reason)"
         case let .unsupportedImageFormat(path): "image '\(path)' is neither PNG nor JPEG"
         case let .corruptImage(path, reason): "image '\(path)' is corrupt: \(reason)"
+        case let .imageTooLarge(path, width, height):
+            "image '\(path)' is \(width)×\(height): more than \(ImageLimits.maximumPixels) pixels, the largest image decoded"
+        case let .imageFileTooLarge(path, bytes):
+            "image '\(path)' is \(bytes) bytes: more than \(ImageLimits.maximumFileBytes), the largest image file read"
         case let .notEnoughTrainingData(reason): "not enough training data: \(reason)"
         case let .datasetNotFound(id): "dataset '\(id)' does not exist"
         case let .taskNotFound(dataset, task): "task '\(task)' does not exist in dataset '\(dataset)'"

@@ -41,10 +41,13 @@ static void cjpeg_copy_message(const char *from, char *to, size_t capacity) {
 
 /*
  * Decodes JPEG bytes to 8-bit grey (1 channel) or RGB (3). On success returns 0 and a
- * malloc'd buffer the caller frees; on failure returns -1 and libjpeg's message.
+ * malloc'd buffer the caller frees; on failure returns -1 and libjpeg's message. An image
+ * whose header declares more than max_pixels pixels returns -2 (width and height set)
+ * before any pixel memory is allocated.
  */
-static inline int cjpeg_decode(const unsigned char *data, unsigned long size, unsigned char **out, int *width,
-                               int *height, int *channels, char *message, size_t capacity) {
+static inline int cjpeg_decode(const unsigned char *data, unsigned long size, unsigned long long max_pixels,
+                               unsigned char **out, int *width, int *height, int *channels, char *message,
+                               size_t capacity) {
     struct jpeg_decompress_struct info;
     cjpeg_error_manager manager;
     unsigned char *volatile pixels = NULL;
@@ -63,6 +66,12 @@ static inline int cjpeg_decode(const unsigned char *data, unsigned long size, un
     jpeg_create_decompress(&info);
     jpeg_mem_src(&info, (unsigned char *)data, size);
     jpeg_read_header(&info, TRUE);
+    if ((unsigned long long)info.image_width * (unsigned long long)info.image_height > max_pixels) {
+        *width = (int)info.image_width;
+        *height = (int)info.image_height;
+        jpeg_destroy_decompress(&info);
+        return -2;
+    }
     if (info.num_components != 1 && info.num_components != 3) {
         cjpeg_copy_message("only grey and colour (YCbCr/RGB) JPEGs are supported", message, capacity);
         jpeg_destroy_decompress(&info);

@@ -1,7 +1,9 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Metrics
+import NIOCore
 
 /// Builds the HTTP API over a runtime.
 ///
@@ -34,7 +36,23 @@ public enum LedgerApplication {
     public static func build(runtime: LedgerRuntime, logger: Logger = Logger(label: "labelledger.http")) -> some ApplicationProtocol {
         Application(
             router: router(runtime: runtime),
+            server: .http1(configuration: http1(runtime.configuration)),
             configuration: .init(address: .hostname(runtime.configuration.host, port: runtime.configuration.port), serverName: "LabelLedger"),
             logger: logger)
+    }
+
+    /// The request line and all header lines together, and any one header field: larger
+    /// requests get 431 `LabelLedger.API.4321`.
+    public static let maxHeaderBytes = 80 * 1024
+
+    /// HTTP/1.1 as served: header limits, the JSON error document for requests the parser
+    /// refuses (``MalformedRequestResponder``), and idle connections closed after
+    /// ``ServerConfiguration/idleTimeout``.
+    static func http1(_ configuration: ServerConfiguration) -> HTTP1Channel.Configuration {
+        let idle = configuration.idleTimeout.components
+        return HTTP1Channel.Configuration(
+            additionalChannelHandlers: [MalformedRequestResponder(maxHeaderBytes: maxHeaderBytes)],
+            idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000),
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: maxHeaderBytes, maxHeaderListSize: maxHeaderBytes))
     }
 }

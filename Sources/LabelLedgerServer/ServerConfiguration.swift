@@ -10,19 +10,31 @@ public struct ServerConfiguration: Sendable {
     public var dataRoots: [URL]
     /// Largest request body (base64 images included); larger requests get 413.
     public var maxBodyBytes: Int
+    /// Most samples one request may name (adding, labeling, confirming, rejecting, deleting,
+    /// hard marks); more get 413 `LabelLedger.API.4322` before any of them is looked at.
+    public var maxSamplesPerRequest: Int
+    /// Most labels one request may carry over all its samples; more get 413
+    /// `LabelLedger.API.4323`.
+    public var maxLabelsPerRequest: Int
+    /// A connection with no request in progress for this long is closed.
+    public var idleTimeout: Duration
     /// Run the auto-labeling reactor in this process.
     public var runReactor: Bool
     public var reactorWorkers: Int
 
     public init(
         dataDirectory: URL, host: String = "127.0.0.1", port: Int = 8080, dataRoots: [URL] = [],
-        maxBodyBytes: Int = 32 << 20, runReactor: Bool = true, reactorWorkers: Int = 1
+        maxBodyBytes: Int = 32 << 20, maxSamplesPerRequest: Int = 10_000, maxLabelsPerRequest: Int = 100_000,
+        idleTimeout: Duration = .seconds(60), runReactor: Bool = true, reactorWorkers: Int = 1
     ) {
         self.dataDirectory = dataDirectory
         self.host = host
         self.port = port
         self.dataRoots = dataRoots
         self.maxBodyBytes = maxBodyBytes
+        self.maxSamplesPerRequest = maxSamplesPerRequest
+        self.maxLabelsPerRequest = maxLabelsPerRequest
+        self.idleTimeout = idleTimeout
         self.runReactor = runReactor
         self.reactorWorkers = reactorWorkers
     }

@@ -35,6 +35,7 @@ public func decide(
         try DatasetRules.datasetName(name)
         guard let type = LabelingType(rawValue: typeCode) else { throw .unsupportedLabelingType(typeCode) }
         try DatasetRules.labelDefinitions(labels, existing: nil)
+        try DatasetRules.description(description)
         try DatasetRules.actor(by)
         return Decision(events: [
             .datasetCreated(DatasetCreated(

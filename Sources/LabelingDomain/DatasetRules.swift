@@ -6,6 +6,18 @@ import Foundation
 enum DatasetRules {
     static let maximumIdentifierLength = 128
     static let maximumSampleNameLength = 1024
+    /// A dataset's description, in characters (the service's limit is lower: we keep room
+    /// for an import's generated description).
+    static let maximumDescriptionLength = 1024
+    /// Labels in one dataset's label set.
+    static let maximumLabelCount = 1000
+
+    static func description(_ text: String) throws(DomainError) {
+        // utf8.count bounds the character count from above: cheap for the common case.
+        guard text.utf8.count > maximumDescriptionLength else { return }
+        let length = text.count
+        guard length <= maximumDescriptionLength else { throw .descriptionTooLong(length: length) }
+    }
 
     /// Dataset names: 1–100 of `[A-Za-z0-9_-]`.
     static func datasetName(_ name: String) throws(DomainError) {
@@ -30,6 +42,8 @@ enum DatasetRules {
     }
 
     static func labelDefinitions(_ definitions: [LabelDefinition], existing: DatasetState?) throws(DomainError) {
+        let total = definitions.count + (existing?.labels.count ?? 0)
+        guard total <= maximumLabelCount else { throw .tooManyLabels(count: total) }
         var seen: Set<String> = []
         for label in definitions {
             guard LabelDefinition.isValidName(label.name) else { throw .invalidLabelName(label.name) }
@@ -51,6 +65,9 @@ enum DatasetRules {
     static func imageSize(width: UInt32, height: UInt32, channels: UInt32, sample: SampleID) throws(DomainError) {
         guard width >= 1, height >= 1, [1, 3, 4].contains(channels) else {
             throw .invalidImageSize(sample: sample, width: width, height: height, channels: channels)
+        }
+        guard ImageLimits.allows(width: UInt64(width), height: UInt64(height)) else {
+            throw .imageTooLarge(sample: sample, width: width, height: height)
         }
     }
 

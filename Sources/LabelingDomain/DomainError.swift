@@ -58,6 +58,9 @@ import Foundation
 /// | LabelLedger.1046 | datasetDeleted | 404 |
 /// | LabelLedger.1047 | datasetHasActiveTask | 409 |
 /// | LabelLedger.1048 | invalidContinuousThreshold | 400 |
+/// | LabelLedger.1160 | descriptionTooLong | 400 |
+/// | LabelLedger.1161 | tooManyLabels | 400 |
+/// | LabelLedger.1162 | imageTooLarge | 400 |
 /// | ModelArts.4386 | autoLabelTaskInProgress | 409 |
 /// | ModelArts.4387 | preLabelTaskInProgress | 409 |
 /// | ModelArts.4399 | modelTypeMismatch | 400 |
@@ -75,6 +78,8 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     case datasetNotFound
     /// Any command on a deleted dataset, creating its id again included.
     case datasetDeleted(DatasetID, by: String, at: Instant)
+    /// A dataset description longer than ``DatasetRules/maximumDescriptionLength`` characters.
+    case descriptionTooLong(length: Int)
     /// Deleting a dataset while one of its auto-labeling tasks is queued, initializing,
     /// running or stopping.
     case datasetHasActiveTask(task: TaskID, status: TaskStatus)
@@ -86,6 +91,8 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     case labelNotFound(String)
     /// Deleting a label still on samples, without asking to strip it.
     case labelInUse(label: String, samples: Int)
+    /// A label set that would grow past ``DatasetRules/maximumLabelCount`` labels.
+    case tooManyLabels(count: Int)
 
     // MARK: - Samples
     case emptyBatch
@@ -95,6 +102,8 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     case duplicateSampleName(sample: SampleID, name: String)
     case invalidSampleName(sample: SampleID, name: String)
     case invalidImageSize(sample: SampleID, width: UInt32, height: UInt32, channels: UInt32)
+    /// An image of more than ``ImageLimits/maximumPixels`` pixels.
+    case imageTooLarge(sample: SampleID, width: UInt32, height: UInt32)
     case invalidContentHash(sample: SampleID, hash: String)
     case unknownLabelOnSample(sample: SampleID, label: String)
     /// A box on an image-classification label.
@@ -200,6 +209,9 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidActor: "LabelLedger.1044"
         case .invalidIdentifier: "LabelLedger.1045"
         case .invalidContinuousThreshold: "LabelLedger.1048"
+        case .descriptionTooLong: "LabelLedger.1160"
+        case .tooManyLabels: "LabelLedger.1161"
+        case .imageTooLarge: "LabelLedger.1162"
         case .datasetDeleted: "LabelLedger.1046"
         case .datasetHasActiveTask: "LabelLedger.1047"
         case .autoLabelTaskInProgress: "ModelArts.4386"
@@ -232,7 +244,7 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
             .invalidHardCoefficient, .invalidHardReason, .missingHardReason, .invalidTargetAccuracy,
             .invalidProgress, .modelTypeMismatch, .tooFewLabelsForActiveLearning, .labelHasTooFewSamples,
             .noUnlabeledSample, .detectionActiveLearningUnsupported, .invalidModel, .invalidActor,
-            .invalidIdentifier, .invalidContinuousThreshold:
+            .invalidIdentifier, .invalidContinuousThreshold, .descriptionTooLong, .tooManyLabels, .imageTooLarge:
             400
         }
     }
@@ -260,6 +272,10 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
             "label '\(name)' already exists in the label set (or twice in the request)"
         case .labelNotFound(let name):
             "label '\(name)' is not in the label set"
+        case .tooManyLabels(let count):
+            "a dataset has at most \(DatasetRules.maximumLabelCount) labels; this would make \(count)"
+        case .descriptionTooLong(let length):
+            "the description is \(length) characters; at most \(DatasetRules.maximumDescriptionLength) are accepted"
         case .labelInUse(let label, let samples):
             "label '\(label)' is used on \(samples) sample(s); delete with strip to remove it from them"
         case .emptyBatch:
@@ -276,6 +292,8 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
             "sample '\(id)': name '\(name)' must be 1–1024 characters without control characters"
         case .invalidImageSize(let id, let width, let height, let channels):
             "sample '\(id)': image size \(width)×\(height)×\(channels) is invalid (width and height ≥ 1, channels 1, 3 or 4)"
+        case .imageTooLarge(let id, let width, let height):
+            "sample '\(id)': image \(width)×\(height) has more than \(ImageLimits.maximumPixels) pixels (the largest image accepted)"
         case .invalidContentHash(let id, let hash):
             "sample '\(id)': content hash '\(hash)' is not 64 lower-case hex digits (SHA-256)"
         case .unknownLabelOnSample(let id, let label):

@@ -37,7 +37,9 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case let .rule(error): error.httpStatus
         case let .log(error):
-            if case .wrongExpectedVersion = error { 409 } else if case .commandIDReused = error { 409 } else { 500 }
+            if case .wrongExpectedVersion = error { 409 } else if case .commandIDReused = error { 409 }
+            // The command is too large for one event: the client's to split, nothing was written.
+            else if case .eventTooLarge = error { 413 } else { 500 }
         case .undecodableEvent: 500
         case .tooManyConflicts: 409
         }

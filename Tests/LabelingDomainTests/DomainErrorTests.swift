@@ -23,12 +23,13 @@ let everyError: [DomainError] = [
     .malformedPayload(type: "X", reason: "r"), .snapshotFormatMismatch(found: 0, expected: 1), .malformedSnapshot("r"),
     .invalidContinuousThreshold(-1),
     .datasetDeleted("d", by: "ada", at: t0), .datasetHasActiveTask(task: "t", status: .running),
+    .descriptionTooLong(length: 2000), .tooManyLabels(count: 1001), .imageTooLarge(sample: "s", width: 10_000, height: 10_000),
 ]
 
 @Suite struct DomainErrorTests {
     @Test func every_code_is_distinct_and_well_formed() {
-        // The code table in DomainError.swift has 55 rows, one per case.
-        #expect(everyError.count == 55)
+        // The code table in DomainError.swift has 58 rows, one per case.
+        #expect(everyError.count == 58)
         let codes = everyError.map(\.code)
         #expect(Set(codes).count == codes.count)
         for code in codes {

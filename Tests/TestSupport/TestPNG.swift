@@ -41,18 +41,24 @@ public enum TestPNG {
             b = (b + a) % 65_521
         }
         zlib += be32(b << 16 | a)
-        var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-        func chunk(_ type: String, _ body: [UInt8]) {
-            png += be32(UInt32(body.count))
-            let typed = Array(type.utf8) + body
-            png += typed
-            png += be32(crc32(typed))
-        }
         let colourType: UInt8 = channels == 1 ? 0 : channels == 3 ? 2 : 6
-        chunk("IHDR", be32(UInt32(width)) + be32(UInt32(height)) + [8, colourType, 0, 0, 0])
-        chunk("IDAT", zlib)
-        chunk("IEND", [])
-        return Data(png)
+        return Data(signature + chunk("IHDR", be32(UInt32(width)) + be32(UInt32(height)) + [8, colourType, 0, 0, 0])
+            + chunk("IDAT", zlib) + chunk("IEND", []))
+    }
+
+    /// A PNG whose header declares `width × height` RGB pixels, with a stub `IDAT` that
+    /// holds none of them: a huge image in a few bytes, for limits checked on the header.
+    public static func declaring(width: UInt32, height: UInt32) -> Data {
+        Data(signature + chunk("IHDR", be32(width) + be32(height) + [8, 2, 0, 0, 0])
+            + chunk("IDAT", [0x78, 0x01, 0x01, 0x00, 0x00, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0x01]) + chunk("IEND", []))
+    }
+
+    static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+
+    /// One chunk: length, type, body, CRC-32 of type and body.
+    static func chunk(_ type: String, _ body: [UInt8]) -> [UInt8] {
+        let typed = Array(type.utf8) + body
+        return be32(UInt32(body.count)) + typed + be32(crc32(typed))
     }
 
     static func crc32(_ bytes: [UInt8]) -> UInt32 {

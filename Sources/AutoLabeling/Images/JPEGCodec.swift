@@ -1,5 +1,6 @@
 import CJPEG
 import Foundation
+import LabelingDomain
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,9 +27,11 @@ public enum JPEGCodec {
         var message = [CChar](repeating: 0, count: 256)
         let status = bytes.withUnsafeBytes { raw in
             cjpeg_decode(
-                raw.bindMemory(to: UInt8.self).baseAddress, UInt(raw.count), &out, &width, &height, &channels,
-                &message, message.count)
+                raw.bindMemory(to: UInt8.self).baseAddress, UInt(raw.count), ImageLimits.maximumPixels, &out, &width,
+                &height, &channels, &message, message.count)
         }
+        // The shim checks the header's size before allocating the pixels.
+        if status == -2 { throw .imageTooLarge(path: path, width: Int(width), height: Int(height)) }
         guard status == 0, let pixels = out else {
             throw .corruptImage(path: path, reason: Self.text(message))
         }

@@ -1,5 +1,6 @@
 import CPNG
 import Foundation
+import LabelingDomain
 
 /// PNG decoding and encoding through libpng's simplified `png_image_*` API,
 /// which reports errors through `png_image.message` instead of `longjmp`-ing
@@ -29,8 +30,10 @@ public enum PNGCodec {
         }
         guard began != 0 else { throw .corruptImage(path: path, reason: message(of: image)) }
         let width = Int(image.width), height = Int(image.height)
-        guard width > 0, height > 0, width * height <= 100_000_000 else {
-            throw .corruptImage(path: path, reason: "implausible size \(width)×\(height)")
+        guard width > 0, height > 0 else { throw .corruptImage(path: path, reason: "implausible size \(width)×\(height)") }
+        // Only the header has been read so far: refuse before allocating the pixels.
+        guard ImageLimits.allows(width: UInt64(width), height: UInt64(height)) else {
+            throw .imageTooLarge(path: path, width: width, height: height)
         }
         let hasAlpha = image.format & formatFlagAlpha != 0
         let hasColour = image.format & formatFlagColor != 0

@@ -22,8 +22,14 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
         self.message = message
     }
 
+    /// The JSON error document, `{"error_code": "...", "error_msg": "..."}`.
+    var document: Data {
+        // Encoding a dictionary of two strings cannot fail.
+        (try? JSONEncoder().encode(["error_code": code, "error_msg": message])) ?? Data()
+    }
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = try JSONEncoder().encode(["error_code": code, "error_msg": message])
+        let body = document
         var headers: HTTPFields = [.contentType: "application/json"]
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))

@@ -14,7 +14,14 @@ struct LabelDTO: Codable, Sendable {
         self.property = ["@modelarts:color": color]
     }
 
-    var color: String { property?["@modelarts:color"] ?? "#3399FF" }
+    /// The colour the request gives, if any; a label without one gets a distinct default
+    /// (``LabelPalette``).
+    var requestedColor: String? { property?["@modelarts:color"] }
+
+    /// Definitions for the requested labels of a dataset whose labels are `existing`.
+    static func definitions(_ labels: [LabelDTO], existing: [LabelDefinition]) -> [LabelDefinition] {
+        LabelPalette.definitions(labels.map { ($0.name, $0.requestedColor) }, existing: existing)
+    }
 }
 
 struct CreateDatasetRequest: Codable, Sendable {

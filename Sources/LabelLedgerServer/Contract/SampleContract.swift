@@ -4,14 +4,38 @@ import LabelingDomain
 import Projections
 
 /// A label as the service's API spells it. Detection labels carry
-/// `property["@modelarts:shape"] = "bndbox"` and `"@modelarts:coordinates": [[x1,y1],[x2,y2]]`.
+/// `property["@modelarts:shape"] = "bndbox"` and the box, either as
+/// `"@modelarts:coordinates": [[x1,y1],[x2,y2]]` or as the service's own
+/// `"@modelarts:feature"`: `[[x1,y1],[x2,y2]]` or `{"coordinates": [[x1,y1],[x2,y2]]}` (the
+/// form the pre-label contract uses). Responses spell it `@modelarts:coordinates`.
 struct SampleLabelDTO: Codable, Sendable {
     struct Property: Codable, Sendable {
         var shape: String?
         var coordinates: [[Int]]?
+        var feature: Feature?
         enum CodingKeys: String, CodingKey {
             case shape = "@modelarts:shape"
             case coordinates = "@modelarts:coordinates"
+            case feature = "@modelarts:feature"
+        }
+    }
+
+    /// `@modelarts:feature`: the points themselves, or an object holding them as `coordinates`.
+    struct Feature: Codable, Sendable {
+        var points: [[Int]]
+        enum CodingKeys: String, CodingKey { case coordinates }
+
+        init(from decoder: any Decoder) throws {
+            if let points = try? decoder.singleValueContainer().decode([[Int]].self) {
+                self.points = points
+            } else {
+                points = try decoder.container(keyedBy: CodingKeys.self).decode([[Int]].self, forKey: .coordinates)
+            }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(points)
         }
     }
 
@@ -24,13 +48,19 @@ struct SampleLabelDTO: Codable, Sendable {
     var labeler: String?
     var property: Property?
 
-    /// The label a person gives: a name, and a box from `@modelarts:coordinates`.
+    /// The label a person gives: a name, and a box from `@modelarts:coordinates` or
+    /// `@modelarts:feature` (both may be given when they name the same box).
     func manualLabel() throws -> ManualLabel {
-        guard let coordinates = property?.coordinates else { return ManualLabel(name: name) }
+        if let coordinates = property?.coordinates, let feature = property?.feature?.points, coordinates != feature {
+            throw APIError(
+                .unprocessableContent, code: "LabelLedger.API.4221",
+                "label '\(name)': @modelarts:coordinates and @modelarts:feature name different boxes")
+        }
+        guard let coordinates = property?.coordinates ?? property?.feature?.points else { return ManualLabel(name: name) }
         guard coordinates.count == 2, coordinates.allSatisfy({ $0.count == 2 }),
             let values = Optional(coordinates.flatMap { $0 }), values.allSatisfy({ $0 >= Int(Int32.min) && $0 <= Int(Int32.max) })
         else {
-            throw APIError(.unprocessableContent, code: "LabelLedger.API.4221", "label '\(name)': @modelarts:coordinates must be [[x1,y1],[x2,y2]]")
+            throw APIError(.unprocessableContent, code: "LabelLedger.API.4221", "label '\(name)': @modelarts:coordinates (or @modelarts:feature) must be [[x1,y1],[x2,y2]]")
         }
         return ManualLabel(
             name: name,
@@ -115,4 +145,32 @@ struct HardMarkRequest: Codable, Sendable {
     var hard: Bool
     var reasons: [Int]?
     var coefficient: Double?
+}
+
+/// A request body that names samples (and may carry labels for them): its size is checked
+/// against the server's per-request limits as it is decoded
+/// (``RouteSupport/checkSize(of:)``), before any sample is looked at.
+protocol SampleBatchRequest {
+    var sampleCount: Int { get }
+    var labelCount: Int { get }
+}
+
+extension AddSamplesRequest: SampleBatchRequest {
+    var sampleCount: Int { samples.count }
+    var labelCount: Int { samples.reduce(0) { $0 + ($1.labels?.count ?? 0) } }
+}
+
+extension UpdateSamplesRequest: SampleBatchRequest {
+    var sampleCount: Int { samples.count }
+    var labelCount: Int { samples.reduce(0) { $0 + ($1.labels?.count ?? 0) } }
+}
+
+extension SampleIDsRequest: SampleBatchRequest {
+    var sampleCount: Int { samples.count }
+    var labelCount: Int { 0 }
+}
+
+extension HardMarkRequest: SampleBatchRequest {
+    var sampleCount: Int { samples.count }
+    var labelCount: Int { 0 }
 }

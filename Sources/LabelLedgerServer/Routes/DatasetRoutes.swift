@@ -32,7 +32,7 @@ struct DatasetRoutes: Sendable {
             let outcome = try await support.execute(
                 .createDataset(
                     id: id, name: body.dataset_name, typeCode: body.dataset_type,
-                    labels: (body.labels ?? []).map { LabelDefinition(name: $0.name, color: $0.color) },
+                    labels: LabelDTO.definitions(body.labels ?? [], existing: []),
                     description: body.description ?? "", by: identity.name, at: .now),
                 on: id, identity: identity, commandID: commandID)
             return (CreateDatasetResponse(dataset_id: String(hex)), outcome.version)
@@ -135,8 +135,10 @@ struct DatasetRoutes: Sendable {
         let body = try await support.decode(LabelsRequest.self, from: request)
         try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         return try await support.once(request, identity: identity, status: .created) { commandID in
+            // Default colours skip the ones the dataset's labels use.
+            let existing = try await support.info(dataset).labels
             let outcome = try await support.execute(
-                .addLabels(body.labels.map { LabelDefinition(name: $0.name, color: $0.color) }, by: identity.name),
+                .addLabels(LabelDTO.definitions(body.labels, existing: existing), by: identity.name),
                 on: dataset, identity: identity, commandID: commandID)
             return (VersionResponse(success: true, version: outcome.version), outcome.version)
         }

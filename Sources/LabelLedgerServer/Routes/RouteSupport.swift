@@ -56,10 +56,30 @@ struct RouteSupport: Sendable {
         } catch {
             throw APIError(.contentTooLarge, code: "LabelLedger.API.413", "the request body exceeds \(runtime.configuration.maxBodyBytes) bytes")
         }
+        let value: T
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+            value = try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {
             throw APIError(.badRequest, code: "LabelLedger.API.400", "the request body is not valid: \(APIError.describe(error))")
+        }
+        if let batch = value as? any SampleBatchRequest { try checkSize(of: batch) }
+        return value
+    }
+
+    /// A request naming more samples, or carrying more labels, than one request may: 413
+    /// before any sample is looked at (``ServerConfiguration/maxSamplesPerRequest``,
+    /// ``ServerConfiguration/maxLabelsPerRequest``).
+    func checkSize(of batch: some SampleBatchRequest) throws {
+        let configuration = runtime.configuration
+        guard batch.sampleCount <= configuration.maxSamplesPerRequest else {
+            throw APIError(
+                .contentTooLarge, code: "LabelLedger.API.4322",
+                "the request names \(batch.sampleCount) samples; at most \(configuration.maxSamplesPerRequest) per request: split it")
+        }
+        guard batch.labelCount <= configuration.maxLabelsPerRequest else {
+            throw APIError(
+                .contentTooLarge, code: "LabelLedger.API.4323",
+                "the request carries \(batch.labelCount) labels; at most \(configuration.maxLabelsPerRequest) per request: split it")
         }
     }
 

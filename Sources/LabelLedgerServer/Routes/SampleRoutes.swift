@@ -60,31 +60,38 @@ struct SampleRoutes: Sendable {
 
     private func makeSample(_ item: NewSampleDTO, index: Int, state: DatasetInfo, identity: APIIdentity, machine: Bool) throws -> NewSample {
         let url: URL
-        let bytes: Data
+        let info: ImageInfo
         switch (item.data, item.source) {
         case let (data?, nil):
-            guard let decoded = Data(base64Encoded: data, options: .ignoreUnknownCharacters) else {
+            guard let bytes = Data(base64Encoded: data, options: .ignoreUnknownCharacters) else {
                 throw APIError.badRequest("sample \(index): data is not base64")
             }
-            bytes = decoded
-            guard let info = ImageProbe.probe(bytes) else {
+            guard let probed = ImageProbe.probe(bytes) else {
                 throw APIError(.unprocessableContent, code: "LabelLedger.Import.012", "sample \(index): data is not a PNG or JPEG image")
             }
+            info = probed
             let directory = support.runtime.configuration.imageDirectory
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             url = directory.appendingPathComponent(info.sha256 + (bytes.starts(with: [0x89, 0x50]) ? ".png" : ".jpg"))
             if !FileManager.default.fileExists(atPath: url.path) { try bytes.write(to: url, options: .atomic) }
         case let (nil, source?):
             url = try resolveSource(source, index: index)
-            guard let data = try? Data(contentsOf: url) else {
+            // The file stays where it is: its size is checked first, then it is read in
+            // chunks (header and hash), never whole.
+            guard let size = ImageProbe.fileSize(at: url) else {
                 throw APIError(.unprocessableContent, code: "LabelLedger.Import.012", "sample \(index): \(source) cannot be read")
             }
-            bytes = data
+            guard size <= ImageLimits.maximumFileBytes else {
+                throw APIError(
+                    .contentTooLarge, code: "LabelLedger.API.4324",
+                    "sample \(index): \(source) is \(size) bytes; an image file may have at most \(ImageLimits.maximumFileBytes)")
+            }
+            guard let probed = ImageProbe.probe(fileAt: url) else {
+                throw APIError(.unprocessableContent, code: "LabelLedger.Import.012", "sample \(index): \(source) is not a readable PNG or JPEG image")
+            }
+            info = probed
         default:
             throw APIError.badRequest("sample \(index): give exactly one of data (base64) or source (a path)")
-        }
-        guard let info = ImageProbe.probe(bytes) else {
-            throw APIError(.unprocessableContent, code: "LabelLedger.Import.012", "sample \(index): not a PNG or JPEG image")
         }
         let labels = try (item.labels ?? []).map { try $0.manualLabel() }
         let name = item.name ?? url.lastPathComponent

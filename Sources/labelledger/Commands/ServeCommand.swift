@@ -20,6 +20,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on.") var port = 8080
     @Option(help: "A folder whose images may be added by path (repeatable).") var dataRoot: [String] = []
     @Option(help: "Largest request body in bytes (413 beyond).") var maxBodyBytes = 32 << 20
+    @Option(help: "Most samples one request may name (413 beyond).") var maxSamplesPerRequest = 10_000
+    @Option(help: "Seconds a connection may stay idle before it is closed.") var idleTimeout = 60
     @Flag(help: "Do not run the auto-labeling reactor in this process.") var noReactor = false
     @Option(help: "Auto-labeling tasks running at once.") var workers = 1
 
@@ -29,7 +31,8 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = .info
         let configuration = ServerConfiguration(
             dataDirectory: data.url, host: host, port: port, dataRoots: dataRoot.map { URL(fileURLWithPath: $0) },
-            maxBodyBytes: maxBodyBytes, runReactor: !noReactor, reactorWorkers: workers)
+            maxBodyBytes: maxBodyBytes, maxSamplesPerRequest: maxSamplesPerRequest, idleTimeout: .seconds(idleTimeout),
+            runReactor: !noReactor, reactorWorkers: workers)
         let runtime = try await LedgerRuntime(configuration: configuration)
         if runtime.tokens.count == 0 {
             let token = try runtime.tokens.create(name: "admin", role: .admin, project: nil)
