@@ -49,7 +49,9 @@ public struct ExportSummary: Sendable, Equatable {
 /// files are streamed sample by sample.
 ///
 /// COCO convention for classification datasets: each image label becomes an annotation
-/// whose box is the whole image (`[0, 0, width, height]`), so COCO readers load it.
+/// whose box is the whole image (`[0, 0, width, height]`), so COCO readers load it. An
+/// image's `file_name` is the sample's name (never where the service stored its bytes).
+/// Pascal VOC files are named by ``VOCFileNames``: one per sample, never shared.
 public enum DatasetExporter {
     public static func export(
         _ dataset: DatasetAtPosition, format: ExportFormat, filter: ExportFilter = .init(), clearHard: Bool = false,
@@ -70,7 +72,7 @@ public enum DatasetExporter {
         case .manifest:
             return try writeManifest(dataset, ids: ids, clearHard: clearHard, source: source, to: output)
         case .coco:
-            return try writeCOCO(dataset, ids: ids, source: source, to: output)
+            return try writeCOCO(dataset, ids: ids, to: output)
         case .voc:
             guard state.type == .objectDetection else {
                 throw .unsupportedFormat(format: "voc", reason: "Pascal VOC holds boxes; dataset '\(state.id)' is image classification")
@@ -86,10 +88,6 @@ public enum DatasetExporter {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = ManifestReader.creationTimeFormat
         return formatter.string(from: instant.date)
-    }
-
-    static func vocFileName(_ record: SampleRecord) -> String {
-        record.name.replacingOccurrences(of: "/", with: "_") + ".xml"
     }
 
     static func voc(_ record: SampleRecord) -> PascalVOCAnnotation {
@@ -121,9 +119,14 @@ public enum DatasetExporter {
                 throw .io(path: annotationDirectory.path, reason: "\(error)")
             }
         }
+        var vocFiles = VOCFileNames()
         for id in ids {
             let record = state.samples[id]!
-            var line: [String: JSONText] = ["source": .string(source(id)), "id": .string(id.rawValue)]
+            // `name` keeps the sample's name through a round trip: the source may be a stored
+            // copy (an API upload) or lie outside the manifest's folder.
+            var line: [String: JSONText] = [
+                "source": .string(source(id)), "id": .string(id.rawValue), "name": .string(record.name),
+            ]
             if let usage = dataset.usages[id] { line["usage"] = .string(usage.manifestName) }
             if !clearHard {
                 line["hard"] = .string(record.hardMark == nil ? "false" : "true")
@@ -147,10 +150,9 @@ public enum DatasetExporter {
                         return .object(a)
                     })
                 case .objectDetection:
-                    let file = vocFileName(record)
-                    let xml = voc(record).xml()
+                    let file = vocFiles.assign(record.name)
                     let url = annotationDirectory.appendingPathComponent(file)
-                    do { try Data(xml.utf8).write(to: url) } catch { throw .io(path: url.path, reason: "\(error)") }
+                    try writeFile(voc(record).xml(), to: url)
                     files.append(url.path)
                     line["annotation"] = .array([.object([
                         "type": .string("modelarts/object_detection"),
@@ -169,7 +171,7 @@ public enum DatasetExporter {
     }
 
     private static func writeCOCO(
-        _ dataset: DatasetAtPosition, ids: [SampleID], source: (SampleID) -> String, to output: URL
+        _ dataset: DatasetAtPosition, ids: [SampleID], to output: URL
     ) throws(InterchangeError) -> ExportSummary {
         let state = dataset.state
         let writer = try LineWriter(output)
@@ -189,7 +191,7 @@ public enum DatasetExporter {
         for (index, id) in ids.enumerated() {
             let record = state.samples[id]!
             try writer.write((index > 0 ? "," : "") + JSONText.object([
-                "id": .int(Int64(index + 1)), "file_name": .string(source(id)), "width": .int(Int64(record.width)),
+                "id": .int(Int64(index + 1)), "file_name": .string(record.name), "width": .int(Int64(record.width)),
                 "height": .int(Int64(record.height)), "labelledger_sample_id": .string(id.rawValue),
             ]).render())
         }
@@ -227,15 +229,26 @@ public enum DatasetExporter {
         }
         var files: [String] = []
         var annotations = 0
+        var vocFiles = VOCFileNames()
         for id in ids {
             let record = dataset.state.samples[id]!
-            let url = output.appendingPathComponent(vocFileName(record))
+            let url = output.appendingPathComponent(vocFiles.assign(record.name))
             let annotation = voc(record)
-            do { try Data(annotation.xml().utf8).write(to: url) } catch { throw .io(path: url.path, reason: "\(error)") }
+            try writeFile(annotation.xml(), to: url)
             files.append(url.path)
             annotations += annotation.objects.count
         }
         return ExportSummary(samples: ids.count, annotations: annotations, files: files, position: dataset.position)
+    }
+
+    /// Writes one annotation file, creating its sub-folder (sample names keep theirs).
+    private static func writeFile(_ text: String, to url: URL) throws(InterchangeError) {
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        } catch {
+            throw .io(path: url.path, reason: "\(error)")
+        }
     }
 }
 

@@ -8,15 +8,21 @@ public struct PascalVOCAnnotation: Sendable, Equatable {
     public struct Object: Sendable, Equatable {
         public var name: String
         public var difficult: Bool
+        /// VOC's `occluded`: written always (0 unless set), as ModelArts and VOC tools expect it.
+        public var occluded: Bool
         public var confidence: Double?
         public var xmin: Int32
         public var ymin: Int32
         public var xmax: Int32
         public var ymax: Int32
 
-        public init(name: String, difficult: Bool = false, confidence: Double? = nil, xmin: Int32, ymin: Int32, xmax: Int32, ymax: Int32) {
+        public init(
+            name: String, difficult: Bool = false, occluded: Bool = false, confidence: Double? = nil, xmin: Int32, ymin: Int32,
+            xmax: Int32, ymax: Int32
+        ) {
             self.name = name
             self.difficult = difficult
+            self.occluded = occluded
             self.confidence = confidence
             self.xmin = xmin
             self.ymin = ymin
@@ -63,7 +69,8 @@ public struct PascalVOCAnnotation: Sendable, Equatable {
         out += "\t<segmented>0</segmented>\n"
         for object in objects {
             out += "\t<object>\n\t\t<name>\(escape(object.name))</name>\n\t\t<pose>Unspecified</pose>\n"
-            out += "\t\t<truncated>0</truncated>\n\t\t<difficult>\(object.difficult ? 1 : 0)</difficult>\n"
+            out += "\t\t<truncated>0</truncated>\n\t\t<occluded>\(object.occluded ? 1 : 0)</occluded>\n"
+            out += "\t\t<difficult>\(object.difficult ? 1 : 0)</difficult>\n"
             if let confidence = object.confidence { out += "\t\t<confidence>\(formatScore(confidence))</confidence>\n" }
             out += "\t\t<bndbox>\n\t\t\t<xmin>\(object.xmin)</xmin>\n\t\t\t<ymin>\(object.ymin)</ymin>\n"
             out += "\t\t\t<xmax>\(object.xmax)</xmax>\n\t\t\t<ymax>\(object.ymax)</ymax>\n\t\t</bndbox>\n\t</object>\n"
@@ -105,7 +112,7 @@ private final class VOCParser: NSObject, XMLParserDelegate {
         switch (parent, element) {
         case ("annotation", "filename"): filename = value
         case ("size", _): size[element] = value
-        case ("object", "name"), ("object", "difficult"), ("object", "confidence"): current[element] = value
+        case ("object", "name"), ("object", "difficult"), ("object", "occluded"), ("object", "confidence"): current[element] = value
         case ("bndbox", _): current[element] = value
         case (_, "object"):
             func coordinate(_ key: String) -> Int32? {
@@ -116,7 +123,7 @@ private final class VOCParser: NSObject, XMLParserDelegate {
                 let x2 = coordinate("xmax"), let y2 = coordinate("ymax")
             {
                 objects.append(.init(
-                    name: name, difficult: current["difficult"] == "1", confidence: current["confidence"].flatMap(Double.init),
+                    name: name, difficult: current["difficult"] == "1", occluded: current["occluded"] == "1", confidence: current["confidence"].flatMap(Double.init),
                     xmin: x1, ymin: y1, xmax: x2, ymax: y2))
             } else if failure == nil {
                 failure = "object \(objects.count + 1) lacks a name or a numeric bndbox"

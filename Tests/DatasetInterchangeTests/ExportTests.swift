@@ -120,4 +120,81 @@ import TestSupport
             try DatasetExporter.export(try DatasetAtPosition.replay("d", log: fixture.log), format: .voc, to: fixture.root.appendingPathComponent("voc"))
         }
     }
+
+    /// Samples as the API stores them: each image copied to `images/<sha256>.png` (outside
+    /// any import folder), the sample named as the client named it.
+    static func uploaded(_ fixture: InterchangeFixture, _ names: [String], detection: Bool) async throws {
+        try await fixture.createDataset("up", type: detection ? 1 : 0, labels: ["cat", "dog"])
+        var samples: [NewSample] = []
+        for (index, name) in names.enumerated() {
+            let png = TestPNG.pattern(width: 32, height: 24, seed: index)
+            let image = try #require(ImageProbe.probe(png))
+            let stored = fixture.root.appendingPathComponent("images/\(image.sha256).png")
+            try FileManager.default.createDirectory(at: stored.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try png.write(to: stored)
+            let label = detection
+                ? SampleLabel(name: index % 2 == 0 ? "cat" : "dog", box: BoundingBox(x1: 1, y1: 2, x2: 3 + Int32(index), y2: 9), annotator: .human("ana"))
+                : SampleLabel(name: index % 2 == 0 ? "cat" : "dog", annotator: .human("ana"))
+            samples.append(NewSample(
+                id: SampleID("u\(index)"), name: name, sourcePath: stored.path, width: image.width, height: image.height,
+                channels: image.channels, contentSHA256: image.sha256, initialLabels: [label]))
+        }
+        _ = try await fixture.service.execute(.addSamples(samples, by: "ana"), on: "up", actor: "ana")
+    }
+
+    @Test func voc_files_are_one_per_sample_named_like_the_image_and_never_shared() async throws {
+        let fixture = try InterchangeFixture()
+        defer { fixture.cleanup() }
+        let names = ["a/b.png", "a_b.png", "x.png", "x.jpg", "../up.png", "c"]
+        try await Self.uploaded(fixture, names, detection: true)
+        let dataset = try DatasetAtPosition.replay("up", log: fixture.log)
+        let out = fixture.root.appendingPathComponent("voc")
+        let summary = try DatasetExporter.export(dataset, format: .voc, to: out)
+        let relative = summary.files.map { String($0.dropFirst(out.path.count + 1)) }
+        // Sorted by name: "../up.png", "a/b.png", "a_b.png", "c", "x.jpg", "x.png".
+        #expect(relative == ["_/up.xml", "a/b.xml", "a_b.xml", "c.xml", "x.xml", "x.png.xml"])
+        #expect(Set(relative).count == names.count)
+        #expect(summary.annotations == names.count)
+        var boxes = 0
+        for file in summary.files {
+            let xml = try String(contentsOfFile: file, encoding: .utf8)
+            #expect(xml.contains("<occluded>0</occluded>"), "\(file)")
+            boxes += try PascalVOCAnnotation.parse(Data(xml.utf8)).objects.count
+        }
+        #expect(boxes == summary.annotations, "every annotation the summary counts is in a file")
+        // The manifest's detection annotations point each sample at its own file.
+        let manifest = fixture.root.appendingPathComponent("m/up.manifest")
+        _ = try DatasetExporter.export(dataset, format: .manifest, to: manifest)
+        let locations = try String(contentsOf: manifest, encoding: .utf8).split(separator: "\n").map { line in
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let annotation = try #require((object["annotation"] as? [[String: Any]])?.first)
+            return try #require(annotation["annotation-loc"] as? String)
+        }
+        #expect(Set(locations).count == names.count)
+        #expect(locations.contains("up-annotations/a/b.xml") && locations.contains("up-annotations/a_b.xml"))
+    }
+
+    @Test func coco_file_names_and_manifest_round_trips_keep_the_sample_names_of_uploads() async throws {
+        let fixture = try InterchangeFixture()
+        defer { fixture.cleanup() }
+        let names = ["cat1.png", "holiday/dog 2.png"]
+        try await Self.uploaded(fixture, names, detection: false)
+        let dataset = try DatasetAtPosition.replay("up", log: fixture.log)
+        let coco = fixture.root.appendingPathComponent("coco.json")
+        _ = try DatasetExporter.export(dataset, format: .coco, to: coco)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: coco)) as? [String: Any])
+        let images = try #require(json["images"] as? [[String: Any]])
+        #expect(images.compactMap { $0["file_name"] as? String } == names)
+
+        // Export the manifest, import it into another dataset: the same names, ids and labels.
+        let manifest = fixture.sources.appendingPathComponent("up.manifest")
+        _ = try DatasetExporter.export(dataset, format: .manifest, to: manifest)
+        try await fixture.createDataset("copy", type: 0, labels: ["cat", "dog"])
+        let report = try await fixture.importer.run(source: manifest, into: "copy", actor: "ana", dryRun: false, partial: false)
+        #expect(report.problems.isEmpty, "\(report.problems)")
+        let original = try #require(try await fixture.service.state(of: "up"))
+        let copy = try #require(try await fixture.service.state(of: "copy"))
+        #expect(copy.samples.mapValues(\.name) == original.samples.mapValues(\.name))
+        #expect(Set(copy.samples.values.map(\.name)) == Set(names))
+    }
 }

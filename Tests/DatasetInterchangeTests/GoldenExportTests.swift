@@ -54,7 +54,7 @@ import TestSupport
         let manifestOut = fixture.root.appendingPathComponent("detection.manifest")
         _ = try DatasetExporter.export(dataset, format: .manifest, relativeTo: fixture.sources, to: manifestOut)
         try compare(manifestOut, golden: "detection.manifest")
-        try compare(fixture.root.appendingPathComponent("detection-annotations/tile2.png.xml"), golden: "detection-tile2.png.xml")
+        try compare(fixture.root.appendingPathComponent("detection-annotations/tile2.xml"), golden: "detection-tile2.xml")
         let coco = fixture.root.appendingPathComponent("detection.coco.json")
         _ = try DatasetExporter.export(dataset, format: .coco, relativeTo: fixture.sources, to: coco)
         try compare(coco, golden: "detection.coco.json")

@@ -122,9 +122,46 @@ import TestSupport
         _ = try DatasetExporter.export(try DatasetAtPosition.replay("d", log: fixture.log), format: .manifest, relativeTo: fixture.sources, to: out)
         let lines = try String(contentsOf: out, encoding: .utf8).split(separator: "\n").map(String.init)
         #expect(lines == [
-            #"{"annotation":[{"annotated-by":"modelarts/active-learning","confidence":0.62,"creation-time":"2025-03-04 05:06:07","name":"dog","property":{},"type":"modelarts/image_classification"}],"hard":"true","hard-coefficient":0.8,"hard-reasons":[],"id":"sx","source":"x.png"}"#,
-            #"{"annotation":[{"annotated-by":"human","creation-time":"2024-01-02 03:04:05","name":"cat","property":{},"type":"modelarts/image_classification"}],"hard":"false","id":"sy","source":"y.png","usage":"EVAL"}"#,
+            #"{"annotation":[{"annotated-by":"modelarts/active-learning","confidence":0.62,"creation-time":"2025-03-04 05:06:07","name":"dog","property":{},"type":"modelarts/image_classification"}],"hard":"true","hard-coefficient":0.8,"hard-reasons":[],"id":"sx","name":"x.png","source":"x.png"}"#,
+            #"{"annotation":[{"annotated-by":"human","creation-time":"2024-01-02 03:04:05","name":"cat","property":{},"type":"modelarts/image_classification"}],"hard":"false","id":"sy","name":"y.png","source":"y.png","usage":"EVAL"}"#,
         ])
+    }
+
+    @Test func invalid_hard_fields_are_problems_with_file_and_line_not_silent_defaults() async throws {
+        let fixture = try InterchangeFixture()
+        defer { fixture.cleanup() }
+        try await fixture.createDataset("d", type: 0, labels: ["cat", "dog"])
+        for i in 0..<5 { try fixture.png("img\(i).png", seed: UInt8(i)) }
+        let classification = #""annotation":[{"type":"modelarts/image_classification","name":"cat""#
+        let manifest = try fixture.write([
+            #"{"source":"img0.png","hard":"true","hard-reasons":"99-200","hard-coefficient":"abc",\#(classification)}]}"#,
+            #"{"source":"img1.png","hard":"maybe",\#(classification)}]}"#,
+            #"{"source":"img2.png","hard":"true","hard-reasons":"1-x",\#(classification),"confidence":"high","annotated-by":"m"}]}"#,
+            #"{"source":"img3.png",\#(classification),"creation-time":"yesterday"}]}"#,
+            #"{"source":"img4.png","hard":"true","hard-reasons":"1-2","hard-coefficient":"0.5",\#(classification)}]}"#,
+        ].joined(separator: "\n"), to: "in.manifest")
+        let head = fixture.log.head
+        let report = try await fixture.importer.run(source: manifest, into: "d", actor: "ana", dryRun: true, partial: false)
+        let found = report.problems.map { "\($0.line) \($0.code)" }.sorted()
+        #expect(found == [
+            "1 LabelLedger.1025", "1 LabelLedger.1025", "1 LabelLedger.Import.200",
+            "2 LabelLedger.Import.200", "3 LabelLedger.Import.200", "3 LabelLedger.Import.200", "4 LabelLedger.Import.200",
+        ], "\(report.problems)")
+        #expect(report.problems.allSatisfy { $0.file == manifest.path })
+        let coefficient = try #require(report.problems.first { $0.line == 1 && $0.code == "LabelLedger.Import.200" })
+        #expect(coefficient.message.contains("hard-coefficient") && coefficient.message.contains("abc"))
+        #expect(report.accepted == 1)
+        await #expect(throws: InterchangeError.self) {
+            try await fixture.importer.run(source: manifest, into: "d", actor: "ana", dryRun: false, partial: false)
+        }
+        #expect(fixture.log.head == head)
+        // --partial writes only the valid line, its mark as given.
+        let partial = try await fixture.importer.run(source: manifest, into: "d", actor: "ana", dryRun: false, partial: true)
+        #expect(partial.accepted == 1)
+        let state = try #require(try await fixture.service.state(of: "d"))
+        #expect(state.samples.count == 1)
+        let mark = try #require(state.samples.values.first?.hardMark)
+        #expect(mark.reasons.map(\.rawValue) == [1, 2] && mark.coefficient == 0.5)
     }
 
     @Test func folders_import_by_sub_folder_by_text_file_and_unlabeled() async throws {
