@@ -9,8 +9,7 @@ enum DatasetRules {
     /// A dataset's description, in characters (the service's limit is lower: we keep room
     /// for an import's generated description).
     static let maximumDescriptionLength = 1024
-    /// Labels in one dataset's label set.
-    static let maximumLabelCount = 1000
+    static let maximumLabelCount = LabelDefinition.maximumPerDataset
 
     static func description(_ text: String) throws(DomainError) {
         // utf8.count bounds the character count from above: cheap for the common case.

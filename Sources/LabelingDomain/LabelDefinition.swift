@@ -18,6 +18,8 @@ public struct LabelDefinition: Sendable, Hashable {
 
 extension LabelDefinition {
     static let maximumNameLength = 64
+    /// Labels in one dataset's label set (``DomainError/tooManyLabels(count:)`` beyond).
+    public static let maximumPerDataset = 1000
 
     static func isValidName(_ name: String) -> Bool {
         guard !name.isEmpty, name.count <= maximumNameLength else { return false }

@@ -55,6 +55,19 @@ import TestSupport
         }
     }
 
+    @Test func a_rename_request_renames_at_most_as_many_labels_as_a_dataset_has() async throws {
+        try await ServerFixture.run { fixture, client in
+            let dataset = try await client.createDataset(labels: ["a"])
+            let head = fixture.runtime.log.head
+            // a → b, b → a, … : each step valid, so only the count bounds the work.
+            let renames = (0...1000).map { $0 % 2 == 0 ? ["name": "a", "new_name": "b"] : ["name": "b", "new_name": "a"] }
+            expectError(
+                try await client.call(.put, dataset + "/data-annotations/labels", token: fixture.admin, json: ["labels": renames]),
+                .contentTooLarge, "LabelLedger.API.4325")
+            #expect(fixture.runtime.log.head == head)
+        }
+    }
+
     @Test func a_command_too_large_for_one_event_is_a_413_not_a_500() {
         let error = ServiceError.log(.eventTooLarge(stream: "demo/d", bytes: 20 << 20, limit: 16 << 20))
         let problem = APIError.from(error)

@@ -148,6 +148,12 @@ struct DatasetRoutes: Sendable {
         let (dataset, identity) = try support.datasetID(context, role: .admin)
         let body = try await support.decode(RenameRequest.self, from: request)
         guard !body.labels.isEmpty else { throw APIError.badRequest("labels must not be empty") }
+        // Each rename is its own command: bounded by the most labels a dataset can have.
+        guard body.labels.count <= LabelDefinition.maximumPerDataset else {
+            throw APIError(
+                .contentTooLarge, code: "LabelLedger.API.4325",
+                "the request renames \(body.labels.count) labels; at most \(LabelDefinition.maximumPerDataset), the most a dataset has")
+        }
         try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         return try await support.once(request, identity: identity) { commandID in
             var version: UInt64 = 0
