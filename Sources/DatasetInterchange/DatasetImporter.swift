@@ -16,13 +16,19 @@ public struct ImportReport: Sendable {
 }
 
 /// Imports samples and their labels from a ModelArts manifest or an image folder into a
-/// dataset, as one `SamplesAdded` event.
+/// dataset: one `addSamples` command, whose `SamplesAdded` events (as many as its size
+/// needs, see `SamplesAdded.chunks`) are appended as one atomic commit group.
 ///
 /// Invariants:
 /// - Every problem is found and reported with its file and line: unreadable or bad JSON,
 ///   unreadable image, unknown label, box outside the image, duplicate sample, …
-/// - A real import is all or nothing (one append), unless `partial`: then the good
-///   samples are written and the rest reported.
+/// - A real import is all or nothing (one append: a commit group, durable and visible
+///   whole or not at all, also across a crash — see the log's FORMAT.md), at any size,
+///   unless `partial`: then the good samples are written and the rest reported.
+/// - Memory: the manifest is streamed line by line; what stays in memory is one entry and
+///   one `NewSample` per sample, then the command's events and their frames while they
+///   are appended — proportional to the import (a few hundred bytes to a few KB per sample,
+///   more with many boxes), never to the manifest file's size on top.
 /// - Provenance is kept: machine labels (`annotated-by` other than human) keep their
 ///   confidence and annotator and land in To Be Confirmed; `hard`, `hard-coefficient`
 ///   and `creation-time` are carried in the event.
@@ -43,12 +49,16 @@ public struct DatasetImporter: Sendable {
     }
 
     /// Checks everything and, unless `dryRun`, appends the samples.
-    /// - Parameter progress: called with (entries done, total) while images are read.
+    /// - Parameters:
+    ///   - progress: called with (entries done, total) while images are read.
+    ///   - appending: called with the number of samples just before they are appended.
     public func run(
         source: URL, into dataset: DatasetID, actor: String, dryRun: Bool, partial: Bool, commandID: String? = nil,
-        progress: (@Sendable (Int, Int) -> Void)? = nil
+        progress: (@Sendable (Int, Int) -> Void)? = nil, appending: (@Sendable (Int) -> Void)? = nil
     ) async throws(InterchangeError) -> ImportReport {
-        let (entries, readProblems) = try Self.read(source)
+        var entries: [ImportEntry]
+        let readProblems: [ImportProblem]
+        (entries, readProblems) = try Self.read(source)
         let state: DatasetState
         do {
             guard let current = try await service.state(of: dataset) else { throw InterchangeError.datasetNotFound(dataset.rawValue) }
@@ -60,8 +70,9 @@ public struct DatasetImporter: Sendable {
         }
         var problems = readProblems
         var samples: [NewSample] = []
-        var origins: [SampleID: ImportEntry] = [:]
-        var seenSources: [String: ImportEntry] = [:]
+        // Where each sample came from, for problems the domain finds.
+        var origins: [SampleID: (file: String, line: Int)] = [:]
+        var seenSources: [String: (file: String, line: Int)] = [:]
         for (index, entry) in entries.enumerated() {
             progress?(index + 1, entries.count)
             func problem(_ code: String, _ message: String) {
@@ -71,16 +82,17 @@ public struct DatasetImporter: Sendable {
                 problem("LabelLedger.Import.011", "duplicate sample: \(entry.source.lastPathComponent) is already imported at \(first.file)\(first.line > 0 ? ":\(first.line)" : "")")
                 continue
             }
-            seenSources[entry.source.path] = entry
+            seenSources[entry.source.path] = (entry.file, entry.line)
             guard let image = ImageProbe.probe(fileAt: entry.source) else {
                 problem("LabelLedger.Import.012", "unreadable image \(entry.source.path) (not a PNG or JPEG, or missing)")
                 continue
             }
             let id = SampleID(entry.sampleID ?? Self.sampleID(for: entry.source))
             let sample = Self.newSample(entry, id: id, image: image, actor: actor)
-            origins[id] = entry
+            origins[id] = (entry.file, entry.line)
             samples.append(sample)
         }
+        entries = []
         // The domain's own rules (labels, boxes inside the image, duplicate names/ids, …),
         // decided against the dataset as it is now.
         var accepted = samples
@@ -103,6 +115,7 @@ public struct DatasetImporter: Sendable {
             if !dryRun, !problems.isEmpty, !partial { throw .importRefused(problems) }
             return ImportReport(accepted: accepted.count, problems: problems, append: nil, dryRun: dryRun)
         }
+        appending?(accepted.count)
         do {
             let outcome = try await service.execute(
                 .addSamples(accepted, by: actor), on: dataset, actor: actor, commandID: commandID, allOrNothing: true)

@@ -215,7 +215,8 @@ struct DatasetDecider {
             batchNames.insert(sample.name)
             return sample
         }
-        let events: [DomainEvent] = accepted.isEmpty ? [] : [.samplesAdded(SamplesAdded(samples: accepted, by: by))]
+        // Any number of samples: split into events the log accepts, appended as one atomic group.
+        let events: [DomainEvent] = SamplesAdded.chunks(of: accepted, by: by).map { .samplesAdded($0) }
         return Decision(events: events, results: results)
     }
 

@@ -11,9 +11,10 @@ struct ImportCommand: AsyncParsableCommand {
         discussion: """
             SOURCE is a manifest (JSON Lines; detection boxes through Pascal VOC files) or a folder \
             (label/x.jpg, x.jpg + x.txt, x.jpg + x.xml, or images alone). Every problem is listed \
-            with its file and line. The import is all or nothing — one appended batch — unless \
-            --partial. With --create the dataset is created first (its labels: --labels, or every \
-            label the source uses). See Sources/DatasetInterchange/FORMATS.md.
+            with its file and line. The import is all or nothing — one atomic append of as many \
+            events as its size needs, whole or absent even across a crash — unless --partial. \
+            With --create the dataset is created first (its labels: --labels, or every label the \
+            source uses). See Sources/DatasetInterchange/FORMATS.md.
             """)
 
     @OptionGroup var data: DataDirectoryOptions
@@ -33,9 +34,8 @@ struct ImportCommand: AsyncParsableCommand {
         let sourceURL = URL(fileURLWithPath: source).standardizedFileURL
         do {
             if create, try await context.service.state(of: id) == nil {
-                let (entries, _) = try DatasetImporter.read(sourceURL)
-                let names = labels.map { $0.split(separator: ",").map(String.init) }
-                    ?? Array(Set(entries.flatMap { $0.labels.map(\.name) })).sorted()
+                let names = try labels.map { $0.split(separator: ",").map(String.init) }
+                    ?? Array(Set(DatasetImporter.read(sourceURL).entries.flatMap { $0.labels.map(\.name) })).sorted()
                 _ = try await context.service.execute(
                     .createDataset(
                         id: id, name: dataset, typeCode: type.hasPrefix("detect") ? 1 : 0,
@@ -53,6 +53,9 @@ struct ImportCommand: AsyncParsableCommand {
                         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
                         FileHandle.standardOutput.write(Data("\r[\(bar)] \(done)/\(total) images\(done == total ? "\n" : "")".utf8))
                     }
+                },
+                appending: { count in
+                    FileHandle.standardOutput.write(Data("appending \(count) sample(s) in one atomic commit group\n".utf8))
                 })
             for problem in report.problems { print(problem) }
             if report.dryRun {
