@@ -86,7 +86,9 @@ extension EventLog {
     }
 }
 
-/// Reads committed frames in order from a position, one frame per call.
+/// Reads committed frames in order from a position, one frame per call, checking every
+/// link of the hash chain it walks (``FrameWalker``) and, at the head, the frame against
+/// the head anchored in the stream index.
 struct FrameReader {
     let log: EventLog
     private(set) var nextPosition: UInt64
@@ -102,15 +104,27 @@ struct FrameReader {
     mutating func nextBatch(upTo head: UInt64) throws(LogError) -> [RecordedEvent]? {
         guard nextPosition <= head else { return nil }
         if walker == nil {
-            guard let location = try log.index.frame(containing: nextPosition) else {
-                throw .index(reason: "no indexed frame holds committed position \(nextPosition)")
+            if let location = try log.index.frame(containing: nextPosition) {
+                walker = try FrameWalker(
+                    directory: log.path, segment: location.segment, offset: location.offset,
+                    position: location.firstPosition, limit: head)
+            } else {
+                // An index that lags the log (a read-only open after a crash, or none at all):
+                // walk from the start of the segment holding the position.
+                guard let segment = try SegmentFile.list(directory: log.path).last(where: { $0 <= nextPosition }) else {
+                    throw .index(reason: "no segment holds committed position \(nextPosition)")
+                }
+                walker = try FrameWalker(
+                    directory: log.path, segment: segment, offset: UInt64(SegmentHeader.size), position: segment, limit: head)
             }
-            walker = try FrameWalker(
-                directory: log.path, segment: location.segment, offset: location.offset,
-                position: location.firstPosition, limit: head)
         }
         walker!.limit = head
         guard let frame = try walker!.next() else { return nil }
+        if frame.header.lastPosition == head, let anchor = try log.index.meta(), anchor.headPosition == head,
+            let reason = LogVerifier.anchorMismatch(anchor, frame.header, walker!.previousHash ?? frame.hash)
+        {
+            throw .corruption(segment: frame.segmentName, offset: frame.offset, position: frame.header.firstPosition, reason: reason)
+        }
         let records = try frame.records()
         var events: [RecordedEvent] = []
         events.reserveCapacity(records.count)

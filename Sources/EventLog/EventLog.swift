@@ -36,7 +36,8 @@ public final class EventLog: Sendable {
 
     let path: String
     let index: StreamIndex
-    private let writer: SegmentWriter
+    /// Nil when opened read-only (``openReadOnly(directory:)``): appends are refused.
+    private let writer: SegmentWriter?
     private let writerQueue = DispatchQueue(label: "labelledger.eventlog.writer")
     private let state: Mutex<WriterState>
     private let lockFD: Int32
@@ -47,6 +48,9 @@ public final class EventLog: Sendable {
     ///
     /// Recovery: the last segment is scanned completely; a torn tail is truncated (see
     /// ``recovery``); corruption anywhere in it throws ``LogError/corruption(segment:offset:position:reason:)``.
+    /// Then every segment is checked — headers, both checksums of every frame, positions,
+    /// every link of the hash chain, and the head anchored in the stream index — so a log
+    /// that opens is whole; any failure throws the same error naming the first bad position.
     /// The stream index is checked against the log and caught up or rebuilt; if it
     /// has seen events the log no longer holds, opening throws
     /// ``LogError/missingAcknowledgedEvents(logHead:indexedHead:)``.
@@ -67,6 +71,7 @@ public final class EventLog: Sendable {
         do {
             var tail = try LogRecovery.scanTail(directory: path, writable: true)
             let index = try StreamIndex(path: path + "/index.sqlite")
+            try LogRecovery.checkChain(directory: path, tail: tail, anchor: index.meta(), upTo: nil)
             try IndexMaintenance.bringUpToDate(index: index, directory: path, tail: &tail)
             let writer = try SegmentWriter(directory: path, configuration: configuration, tail: tail)
             let streams = try index.streamVersions()
@@ -82,9 +87,29 @@ public final class EventLog: Sendable {
         }
     }
 
+    /// Opens the log in `directory` for reading only, writing nothing: no lock is taken, no
+    /// file is created, cut or changed (a torn tail is left for the next writable open and
+    /// not read), and the stream index is read as it is (see ``ReadOnlySQLite``). The whole
+    /// chain and its anchor are checked up to the last whole commit group, as a writable
+    /// open checks them. The head stays where it was at open; appends throw ``LogError/readOnly(path:)``.
+    ///
+    /// For `verify`, which must never write to the data directory.
+    public static func openReadOnly(directory: URL) throws(LogError) -> EventLog {
+        let path = directory.path
+        let tail = try LogRecovery.scanTail(directory: path, writable: false)
+        let index = try StreamIndex(readOnlyPath: path + "/index.sqlite")
+        try LogRecovery.checkChain(directory: path, tail: tail, anchor: index.meta(), upTo: tail.head)
+        return EventLog(
+            directory: directory, configuration: EventLogConfiguration(), recovery: tail.report, index: index,
+            writer: nil, lockFD: -1,
+            state: WriterState(
+                nextPosition: tail.head + 1, committedHead: tail.head, lastRecordedAt: tail.lastRecordedAt,
+                streamVersions: [:], closed: true))
+    }
+
     private init(
         directory: URL, configuration: EventLogConfiguration, recovery: RecoveryReport, index: StreamIndex,
-        writer: SegmentWriter, lockFD: Int32, state: WriterState
+        writer: SegmentWriter?, lockFD: Int32, state: WriterState
     ) {
         self.directory = directory
         self.path = directory.path
@@ -97,7 +122,7 @@ public final class EventLog: Sendable {
     }
 
     deinit {
-        Glibc.close(lockFD)
+        if lockFD >= 0 { Glibc.close(lockFD) }
     }
 
     // MARK: - State
@@ -154,6 +179,7 @@ public final class EventLog: Sendable {
     public func append(
         stream: String, expectedVersion: ExpectedVersion = .any, events: [ProposedEvent], commandID: String? = nil
     ) async throws -> AppendResult {
+        guard writer != nil else { throw LogError.readOnly(path: path) }
         guard !stream.isEmpty, stream.utf8.count <= 256 else { throw LogError.invalidStreamID(stream) }
         guard !events.isEmpty else { throw LogError.emptyAppend(stream: stream) }
         for event in events where event.payload.count + 1024 > BatchFrame.maxRecordBytes {
@@ -254,7 +280,7 @@ public final class EventLog: Sendable {
             let records = batch.flatMap(\.records)
             let frames: [FrameLocation]
             do {
-                frames = try writer.write(group: records).frames
+                frames = try writer!.write(group: records).frames
             } catch {
                 failEverything(batch: batch, error: error)
                 return
@@ -270,7 +296,7 @@ public final class EventLog: Sendable {
                             position: $0.position, streamID: $0.streamID, streamVersion: $0.streamVersion,
                             commandID: $0.commandID)
                     },
-                    head: StreamIndex.Meta(headPosition: last, headHash: writer.lastHash))
+                    head: StreamIndex.Meta(headPosition: last, headHash: writer!.lastHash))
             } catch {
                 indexFailure = error
             }
@@ -365,6 +391,6 @@ public final class EventLog: Sendable {
             return waiters
         }
         for waiter in waiters { waiter.resume() }
-        flock(lockFD, LOCK_UN)
+        if lockFD >= 0 { flock(lockFD, LOCK_UN) }
     }
 }

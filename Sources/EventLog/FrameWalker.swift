@@ -6,6 +6,8 @@ struct WalkedFrame {
     var header: FrameHeader
     /// Header + payload; checksums already verified.
     var bytes: [UInt8]
+    /// SHA-256 of `bytes`: what the next frame names as its predecessor.
+    var hash: [UInt8] { BatchFrame.sha256(bytes) }
 
     func location() -> FrameLocation {
         FrameLocation(
@@ -30,10 +32,12 @@ struct WalkedFrame {
 }
 
 /// Walks frames in log order across segment files, from a known frame boundary, up
-/// to a committed head, checking each frame's checksums and position continuity.
+/// to a committed head, checking each frame's checksums, position continuity and link
+/// of the hash chain (from the second frame walked on, and at every segment header).
 ///
 /// Bounded memory: one frame at a time. Anything that is not a valid frame before the
-/// head is reported as corruption with its segment, offset and expected position.
+/// head, or does not name the SHA-256 of the frame before it, is reported as corruption
+/// with its segment, offset and expected position.
 struct FrameWalker {
     let directory: String
     private(set) var expectedPosition: UInt64
@@ -43,6 +47,8 @@ struct FrameWalker {
     private var file: SegmentFile?
     private var scanner: FrameScanner?
     private var offset: UInt64
+    /// SHA-256 of the last frame walked (or named by a segment header walked); nil before the first.
+    private(set) var previousHash: [UInt8]?
 
     /// Starts at `offset` of the segment whose first position is `segment`, where the
     /// frame starting at `position` lies (offset 64 and the segment's first position
@@ -69,7 +75,13 @@ struct FrameWalker {
                 }
                 let opened = try SegmentFile(directory: directory, firstPosition: segments[segmentIndex], writable: false)
                 if offset == UInt64(SegmentHeader.size) {
-                    _ = try SegmentHeader.read(from: opened, expectedFirstPosition: segments[segmentIndex])
+                    let header = try SegmentHeader.read(from: opened, expectedFirstPosition: segments[segmentIndex])
+                    if let previousHash, header.previousFrameHash != previousHash {
+                        throw .corruption(
+                            segment: opened.name, offset: 24, position: expectedPosition,
+                            reason: "hash chain broken at the segment header")
+                    }
+                    previousHash = header.previousFrameHash
                 }
                 file = opened
                 scanner = try FrameScanner(file: opened)
@@ -88,8 +100,14 @@ struct FrameWalker {
                         segment: file.name, offset: offset, position: expectedPosition,
                         reason: "frame starts at position \(header.firstPosition), expected \(expectedPosition)")
                 }
+                if let previousHash, header.previousFrameHash != previousHash {
+                    throw .corruption(
+                        segment: file.name, offset: offset, position: expectedPosition,
+                        reason: "hash chain broken: the frame does not name the SHA-256 of the frame before it")
+                }
                 let frame = WalkedFrame(
                     segment: segments[segmentIndex], segmentName: file.name, offset: offset, header: header, bytes: bytes)
+                previousHash = frame.hash
                 offset += UInt64(bytes.count)
                 expectedPosition += UInt64(header.eventCount)
                 return frame

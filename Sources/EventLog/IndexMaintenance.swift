@@ -1,9 +1,11 @@
 /// Keeps the stream index in step with the segments when the log opens.
 ///
-/// The index is derived data: if it is missing, from another schema, or its head
-/// frame's hash does not match the log, it is rebuilt from position 1; if it is merely
-/// behind (the process died between a sync and the index write), it catches up from
-/// its head. Either way every frame read is checksummed and the hash chain checked.
+/// The index is derived data: if it is missing, from another schema, or its frames do
+/// not place its head (its head itself, the chain's anchor, was checked against the log
+/// by ``LogRecovery/checkChain(directory:tail:anchor:)`` before), it is rebuilt from
+/// position 1; if it is merely behind (the process died between a sync and the index
+/// write), it catches up from its head. Either way every frame read is checksummed and
+/// the hash chain checked.
 enum IndexMaintenance {
     /// Events per index transaction while catching up.
     static let batchEvents = 100_000
@@ -39,12 +41,13 @@ enum IndexMaintenance {
             var frames: [FrameLocation] = []
             var events: [IndexedEvent] = []
             while let frame = try walker.next() {
-                guard frame.header.previousFrameHash == previousHash else {
+                // The walker checks the links from its second frame on; the first is checked here.
+                if frame.header.firstPosition == start.position, frame.header.previousFrameHash != previousHash {
                     throw .corruption(
                         segment: frame.segmentName, offset: frame.offset, position: frame.header.firstPosition,
                         reason: "hash chain broken: the frame does not name the SHA-256 of the frame before it")
                 }
-                previousHash = BatchFrame.sha256(frame.bytes)
+                previousHash = walker.previousHash ?? frame.hash
                 var location = frame.location()
                 let records = try frame.records()
                 location.minRecordedAt = records.map(\.recordedAtMicros).min() ?? location.minRecordedAt

@@ -31,6 +31,8 @@ public enum LogError: Error, Sendable, Equatable, CustomStringConvertible {
     case locked(path: String)
     /// The stream index database failed.
     case index(reason: String)
+    /// The log was opened read-only (``EventLog/openReadOnly(directory:)``): it takes no appends.
+    case readOnly(path: String)
 
     /// A stable machine-readable code.
     public var code: String {
@@ -47,6 +49,7 @@ public enum LogError: Error, Sendable, Equatable, CustomStringConvertible {
         case .closed: "LabelLedger.Log.203"
         case .locked: "LabelLedger.Log.204"
         case .index: "LabelLedger.Log.205"
+        case .readOnly: "LabelLedger.Log.206"
         }
     }
 
@@ -79,6 +82,8 @@ public enum LogError: Error, Sendable, Equatable, CustomStringConvertible {
             "the data directory is in use by another process (lock \(path))"
         case let .index(reason):
             "stream index: \(reason)"
+        case let .readOnly(path):
+            "the log at \(path) was opened read-only: it takes no appends"
         }
     }
 

@@ -134,6 +134,27 @@ enum LogRecovery {
             lastHash: complete.hash, lastRecordedAt: complete.recordedAt, report: report)
     }
 
+    /// Checks the whole log before a writable open (after ``scanTail(directory:writable:)``
+    /// cut any torn tail): every segment header, both checksums of every frame, positions,
+    /// every link of the hash chain across segments, and the head anchored in the stream
+    /// index. Records are not decoded: the checksums and the chain pin every byte.
+    ///
+    /// A log that extends past its anchor is whole (the process stopped between a sync and
+    /// the index write); one that ends before it has lost acknowledged events.
+    /// `limit`: nil after a writable scan (nothing follows the head); the head for a
+    /// read-only open, which leaves a torn tail in place and does not read it.
+    static func checkChain(directory: String, tail: LogTail, anchor: StreamIndex.Meta?, upTo limit: UInt64?) throws(LogError) {
+        if let anchor, anchor.headPosition > tail.head {
+            throw .missingAcknowledgedEvents(logHead: tail.head, indexedHead: anchor.headPosition)
+        }
+        let report = try LogVerifier.verify(directory: directory, upTo: limit, anchor: anchor, decodeRecords: false)
+        guard let problem = report.problem else { return }
+        if problem.kind == .missingEvents, let anchor {
+            throw .missingAcknowledgedEvents(logHead: report.verifiedHead, indexedHead: anchor.headPosition)
+        }
+        throw .corruption(segment: problem.segment, offset: problem.offset, position: problem.position, reason: problem.reason)
+    }
+
     /// Creates a segment file holding only its header, durably (file and directory synced).
     @discardableResult
     static func createSegment(directory: String, firstPosition: UInt64, previousHash: [UInt8]) throws(LogError)

@@ -35,13 +35,29 @@ public struct VerificationReport: Sendable, Equatable {
 }
 
 /// Checks every segment header, frame checksum, record, position and link of the hash
-/// chain, reading only (safe beside a running writer when bounded by its head).
+/// chain, and the chain's anchor, reading only (safe beside a running writer when
+/// bounded by its head).
+///
+/// The anchor is the head the stream index recorded after its last durable commit group
+/// (position and SHA-256 of that group's last frame): the frame ending at that position
+/// must hash to it. A log may extend past its anchor (the process stopped between a sync
+/// and the index write), never end before it, and no commit group may straddle it. The
+/// anchor catches what the chain alone cannot: an edited last frame, or an edit with every
+/// later frame re-hashed.
 enum LogVerifier {
-    static func verify(directory: String, upTo limit: UInt64?, indexedHead: UInt64?) throws(LogError) -> VerificationReport {
+    /// - Parameters:
+    ///   - limit: stop after the commit group that reaches this position (nil: every segment to its end).
+    ///   - anchor: the head recorded outside the segments, when there is one.
+    ///   - decodeRecords: also decompress and decode every record (the open-time check skips it:
+    ///     the CRCs and the chain already pin every byte).
+    static func verify(
+        directory: String, upTo limit: UInt64?, anchor: StreamIndex.Meta?, decodeRecords: Bool = true
+    ) throws(LogError) -> VerificationReport {
         var report = VerificationReport()
         let segments = try SegmentFile.list(directory: directory)
         var expected: UInt64 = 1
         var previousHash = BatchFrame.zeroHash
+        var anchorChecked = anchor.map { $0.headPosition == 0 } ?? true
         func fail(_ kind: VerificationReport.ProblemKind, _ segment: String, _ offset: UInt64, _ reason: String) {
             report.problem = .init(kind: kind, segment: segment, offset: offset, position: expected, reason: reason)
         }
@@ -78,15 +94,25 @@ enum LogVerifier {
                         fail(.corruption, file.name, offset, "hash chain broken: the frame does not name the SHA-256 of the frame before it")
                         return report
                     }
-                    let frame = WalkedFrame(segment: first, segmentName: file.name, offset: offset, header: frameHeader, bytes: bytes)
-                    do throws(LogError) {
-                        _ = try frame.records()
-                    } catch {
-                        fail(.corruption, file.name, offset, error.message)
-                        return report
+                    if decodeRecords {
+                        let frame = WalkedFrame(segment: first, segmentName: file.name, offset: offset, header: frameHeader, bytes: bytes)
+                        do throws(LogError) {
+                            _ = try frame.records()
+                        } catch {
+                            fail(.corruption, file.name, offset, error.message)
+                            return report
+                        }
+                    }
+                    let hash = BatchFrame.sha256(bytes)
+                    if let anchor, !anchorChecked, frameHeader.lastPosition >= anchor.headPosition {
+                        anchorChecked = true
+                        if let reason = anchorMismatch(anchor, frameHeader, hash) {
+                            fail(.corruption, file.name, offset, reason)
+                            return report
+                        }
                     }
                     if groupStart == nil { groupStart = (offset, expected) }
-                    previousHash = BatchFrame.sha256(bytes)
+                    previousHash = hash
                     offset += UInt64(bytes.count)
                     expected += UInt64(frameHeader.eventCount)
                     report.frames += 1
@@ -112,31 +138,42 @@ enum LogVerifier {
                 }
             }
         }
-        if let indexedHead, indexedHead > report.verifiedHead, limit == nil {
+        if let anchor, !anchorChecked, limit.map({ anchor.headPosition <= $0 }) ?? true {
             report.problem = .init(
                 kind: .missingEvents, segment: segments.last.map { SegmentFile.fileName(firstPosition: $0) } ?? "(none)",
                 offset: 0, position: report.verifiedHead + 1,
-                reason: "the log ends at position \(report.verifiedHead) but its index has seen position \(indexedHead)")
+                reason: "the log ends at position \(report.verifiedHead) but its index has seen position \(anchor.headPosition)")
         }
         return report
+    }
+
+    /// Why the frame that reaches the anchored position contradicts the anchor, or nil
+    /// when it is the very frame the anchor names.
+    static func anchorMismatch(_ anchor: StreamIndex.Meta, _ header: FrameHeader, _ hash: [UInt8]) -> String? {
+        guard header.lastPosition == anchor.headPosition, !header.isContinued else {
+            return "the frame holding positions \(header.firstPosition)...\(header.lastPosition) straddles the head "
+                + "anchored in index.sqlite (position \(anchor.headPosition)): no commit group ends there"
+        }
+        guard hash == anchor.headHash else {
+            return "the frame ending at position \(anchor.headPosition) does not hash to the head anchored in index.sqlite: "
+                + "it, or an earlier frame together with every frame after it, was changed after it was written"
+        }
+        return nil
     }
 }
 
 extension EventLog {
-    /// Checks every durable frame of this open log: checksums, records, positions and the
-    /// whole hash chain. Reports the first bad position; never modifies anything.
+    /// Checks every durable frame of this open log: checksums, records, positions, the
+    /// whole hash chain and its anchor. Reports the first bad position; never modifies anything.
     public func verify() throws(LogError) -> VerificationReport {
-        try LogVerifier.verify(directory: path, upTo: head, indexedHead: nil)
+        try LogVerifier.verify(directory: path, upTo: head, anchor: index.meta())
     }
 
-    /// Checks a log directory without opening it for writing (no lock taken): every
-    /// segment to its end, then whether the index has seen positions the log lacks.
+    /// Checks a log directory without opening it for writing (no lock taken, no file
+    /// created or changed): every segment to its end, the head anchored in `index.sqlite`,
+    /// and whether the index has seen positions the log lacks.
     public static func verify(directory: URL) throws(LogError) -> VerificationReport {
-        let indexPath = directory.path + "/index.sqlite"
-        var indexedHead: UInt64?
-        if FileManager.default.fileExists(atPath: indexPath) {
-            indexedHead = try StreamIndex(path: indexPath).meta()?.headPosition
-        }
-        return try LogVerifier.verify(directory: directory.path, upTo: nil, indexedHead: indexedHead)
+        let anchor = try StreamIndex.readAnchor(path: directory.path + "/index.sqlite")
+        return try LogVerifier.verify(directory: directory.path, upTo: nil, anchor: anchor)
     }
 }

@@ -30,7 +30,8 @@ struct IndexedEvent: Sendable {
 /// frames it describes are durable, and never needs its own fsync.
 final class StreamIndex: Sendable {
     static let schemaVersion = 1
-    let pool: DatabasePool
+    /// A pool when writable; a read-only queue (or an empty in-memory one) otherwise.
+    let pool: any DatabaseWriter
 
     struct Meta: Equatable {
         var headPosition: UInt64
@@ -45,7 +46,8 @@ final class StreamIndex: Sendable {
             try db.execute(sql: "PRAGMA synchronous = OFF")
         }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            self.pool = pool
             try pool.write { db in
                 let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
                 if version != Self.schemaVersion {
@@ -57,6 +59,32 @@ final class StreamIndex: Sendable {
         } catch {
             throw .index(reason: "cannot open \(path): \(error)")
         }
+    }
+
+    /// The stream index at `path` opened for reading only, writing nothing (see
+    /// ``ReadOnlySQLite``); an empty in-memory index when the file is missing or of
+    /// another schema (readers then walk segments from their start).
+    init(readOnlyPath path: String) throws(LogError) {
+        do {
+            if FileManager.default.fileExists(atPath: path) {
+                let queue = try DatabaseQueue(path: ReadOnlySQLite.uri(path: path), configuration: ReadOnlySQLite.configuration())
+                if try queue.read({ try Int.fetchOne($0, sql: "PRAGMA user_version") }) == Self.schemaVersion {
+                    pool = queue
+                    return
+                }
+            }
+            let empty = try DatabaseQueue()
+            try empty.write { try Self.createSchema($0) }
+            pool = empty
+        } catch {
+            throw .index(reason: "cannot open \(path) read-only: \(error)")
+        }
+    }
+
+    /// The head (the chain's anchor) recorded in the index at `path`, read without writing
+    /// a byte; nil when there is no index or it has another schema.
+    static func readAnchor(path: String) throws(LogError) -> Meta? {
+        try StreamIndex(readOnlyPath: path).meta()
     }
 
     private static func createSchema(_ db: Database) throws {

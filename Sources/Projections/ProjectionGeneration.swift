@@ -80,6 +80,21 @@ final class ProjectionGeneration: Sendable {
         }
     }
 
+    /// Opens an existing generation for reading only, writing nothing: no `-wal` or `-shm`
+    /// is created and no file changes (see `ReadOnlySQLite`). For `verify`.
+    static func openReadOnly(kind: ProjectionKind, number: Int, directory: URL) throws(ProjectionError) -> ProjectionGeneration {
+        let url = directory.appendingPathComponent(fileName(kind, number))
+        var configuration = ReadOnlySQLite.configuration()
+        configuration.maximumReaderCount = 4
+        configuration.label = "projection.\(kind.rawValue).read-only"
+        do {
+            let pool = try DatabasePool(path: ReadOnlySQLite.uri(path: url.path), configuration: configuration)
+            return ProjectionGeneration(kind: kind, number: number, url: url, pool: pool, checkpointer: nil)
+        } catch {
+            throw ProjectionError.wrap(kind.rawValue, error)
+        }
+    }
+
     /// The stored name, code version and checkpoint; nil when the file has no meta row.
     func meta() throws(ProjectionError) -> (name: String, codeVersion: Int, checkpoint: UInt64)? {
         do {

@@ -70,6 +70,20 @@ public final class ProjectionStore: Sendable {
         return ProjectionStore(directory: directory, live: live)
     }
 
+    /// Opens the live generation of every projection for reading only, writing nothing
+    /// (no directory, pointer, database, `-wal` or `-shm` file is created or changed). For
+    /// `verify`. Throws when a projection has no live generation.
+    public static func openReadOnly(directory: URL) throws(ProjectionError) -> ProjectionStore {
+        var live: [ProjectionKind: ProjectionGeneration] = [:]
+        for kind in ProjectionKind.allCases {
+            guard let number = try readPointer(kind, directory) else {
+                throw .io(path: pointerURL(kind, directory).path, reason: "projection \(kind) has no live generation")
+            }
+            live[kind] = try ProjectionGeneration.openReadOnly(kind: kind, number: number, directory: directory)
+        }
+        return ProjectionStore(directory: directory, live: live)
+    }
+
     // MARK: - Generations
 
     /// The live generation of `kind`. Hold it for the duration of one query.

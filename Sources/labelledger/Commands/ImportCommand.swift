@@ -72,7 +72,7 @@ struct ImportCommand: AsyncParsableCommand {
                 for problem in problems { print(problem) }
             }
             await context.close()
-            throw ValidationError(error.description)
+            throw CommandFailure(error.description)
         }
     }
 

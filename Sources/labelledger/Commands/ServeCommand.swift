@@ -12,7 +12,10 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Everything is embedded in the data directory. On first start an admin token is \
             created and printed once (tokens are stored hashed). SIGTERM/SIGINT shut down \
-            gracefully. The API is described by GET /openapi.yaml.
+            gracefully (exit status 0) once the server has said it listens; during start-up they \
+            end the process at once, by the signal (every step of a start is crash-safe). The log \
+            is checked whole at start: a damaged or tampered log is refused, naming the position. \
+            The API is described by GET /openapi.yaml.
             """)
 
     @OptionGroup var data: DataDirectoryOptions
@@ -49,12 +52,13 @@ struct ServeCommand: AsyncParsableCommand {
 
                 """)
         }
-        say("LabelLedger listening on http://\(host):\(port) (data: \(data.url.path), log head \(runtime.log.head))")
         let app = LedgerApplication.build(runtime: runtime, logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: app), .init(service: LedgerService(runtime: runtime))],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: [.init(service: app), .init(service: LedgerService(runtime: runtime))], logger: logger))
+        let signals = ShutdownSignals(group: group)
+        say("LabelLedger listening on http://\(host):\(port) (data: \(data.url.path), log head \(runtime.log.head))")
         try await group.run()
+        withExtendedLifetime(signals) {}
     }
 }
 
