@@ -155,4 +155,12 @@ public struct JSONBytes: ~Copyable {
         var text = value.description
         text.withUTF8 { appendRaw($0) }
     }
+
+    /// `value` rounded to `places` decimals, written as ``appendDouble(_:)`` writes (shortest
+    /// form: `0.555`, never `0.5549999999999999`).
+    mutating func appendRounded(_ value: Double, places: Int) {
+        var scale = 1.0
+        for _ in 0..<places { scale *= 10 }
+        appendDouble(value.isFinite ? (value * scale).rounded() / scale : value)
+    }
 }

@@ -20,6 +20,11 @@ import LabelingDomain
 /// A tab page renders 100 of these per request, so the stored `labels` JSON (see
 /// ``StoredLabels``) is transcoded byte by byte, without decoding it into values.
 enum SampleDocument {
+    /// Decimals of the scores and hard coefficients a document shows (rounded half away from
+    /// zero; the stored values keep full precision). A model's score is never 1 (see
+    /// `ClassPrediction` in AutoLabeling), so rounded it is at most 0.999999.
+    static let decimals = 6
+
     /// The columns ``write(_:type:into:)`` reads, in this order.
     static let columns = """
         s.seq, s.sample_id, s.name, s.state, s.source_path, s.labels, s.hard, s.hard_reasons, s.hard_coefficient,
@@ -51,7 +56,7 @@ enum SampleDocument {
         out.append(hard ? "1" : "0")
         if !isNull(8) {
             out.append(",\"@modelarts:hard_coefficient\":")
-            out.appendDouble(sqlite3_column_double(statement, 8))
+            out.appendRounded(sqlite3_column_double(statement, 8), places: decimals)
         }
         let reasons = hard ? text(7) : UnsafeBufferPointer(start: nil, count: 0)
         if hard {

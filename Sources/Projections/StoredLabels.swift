@@ -167,7 +167,7 @@ enum StoredLabels {
             out.appendInt(Int64(type.rawValue))
             if let score = label.score {
                 out.append(",\"score\":")
-                out.appendDouble(score)
+                out.appendRounded(score, places: SampleDocument.decimals)
             }
             out.append(label.annotator.isMachine ? ",\"annotated_by\":\"auto\",\"labeler\":" : ",\"annotated_by\":\"human\",\"labeler\":")
             out.appendString(Labeler(label.annotator).storageKey)
@@ -219,9 +219,10 @@ enum StoredLabels {
                 if take(",\"score\":") {
                     let from = i
                     while i < bytes.count, bytes[i] != UInt8(ascii: ","), bytes[i] != UInt8(ascii: "}") { i += 1 }
-                    guard i > from else { return false }
+                    guard i > from, let score = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<i]), as: UTF8.self))
+                    else { return false }
                     out.append(",\"score\":")
-                    out.appendRaw(UnsafeBufferPointer(rebasing: bytes[from..<i]))
+                    out.appendRounded(score, places: SampleDocument.decimals)
                 }
                 guard take(",\"by\":"), let by = string(), take("}") else { return false }
                 writeAnnotator(by, into: &out)

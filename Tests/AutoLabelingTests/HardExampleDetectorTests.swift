@@ -151,9 +151,29 @@ struct HardExampleDetectorTests {
         let next = candidates.compactMap(\.committeeConfidence).filter { $0 < c.confidenceThreshold }.max()!
         let wider = q + [next], m = Double(wider.count)
         #expect(wider.reduce(0, +) / m - 1.2816 * wider.map { $0 * (1 - $0) }.reduce(0, +).squareRoot() / m < 0.95)
-        // Below the threshold: reason 1.
+        // Below the threshold: reason 2 (the committee doubts a label the model itself is sure of).
         let unsure = candidates.first { $0.committeeConfidence! < c.confidenceThreshold }!
-        #expect(detector.assess(unsure)?.reasons == [.lowConfidence])
+        #expect(detector.assess(unsure)?.reasons == [.clusteringDisagrees])
+    }
+
+    /// Reason 1 ("low confidence") concerns the model's own probabilities, the ones the score
+    /// shows: a label scored 0.99999999 that the committee doubts is hard for reason 2 only.
+    @Test func test_a_sure_label_the_committee_doubts_is_never_low_confidence() {
+        var detector = detector(threshold: 0.3)
+        detector.calibrate(pool: pool(50, estimates: 0.97...1))
+        let sure = candidate(
+            ClassPrediction(probabilities: [0.99999999, 0.00000001, 0]), committee: [0, 0, 0], committeeConfidence: 0.6)
+        let finding = detector.assess(sure)
+        #expect(finding?.reasons == [.clusteringDisagrees])
+        #expect(sure.prediction.confidence < 1)
+    }
+
+    /// A model's probability is never exactly 0 or 1 (ε = 1e-6), even where the softmax saturates.
+    @Test func test_a_saturated_prediction_scores_below_1() {
+        let saturated = ClassPrediction(probabilities: [1, 0, 0])
+        #expect(saturated.confidence == 1 - ClassPrediction.scoreEpsilon)
+        #expect(saturated.probabilities.allSatisfy { $0 >= ClassPrediction.scoreEpsilon && $0 < 1 })
+        #expect(ClassPrediction(probabilities: [0.2, 0.8]).confidence == 0.8)
     }
 
     @Test func test_by_default_the_pool_rule_keeps_the_estimate_itself_at_the_target_and_accepts_more_than_the_bound() {
@@ -188,7 +208,8 @@ struct HardExampleDetectorTests {
         let candidates = pool(50, estimates: 0.6...0.8)
         detector.calibrate(pool: candidates)
         #expect(detector.calibration.poolAccepted == 0)
-        #expect(candidates.allSatisfy { detector.assess($0)?.reasons == [.lowConfidence] })
+        // The committee doubts every one (reason 2); the model itself is sure of them (no reason 1).
+        #expect(candidates.allSatisfy { detector.assess($0)?.reasons == [.clusteringDisagrees] })
         // A candidate without a committee estimate is left to the margin rule.
         #expect(detector.assess(candidate(Self.prediction(0.9, second: 0.05))) == nil)
     }

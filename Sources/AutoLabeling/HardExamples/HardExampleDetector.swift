@@ -6,14 +6,14 @@ import LabelingDomain
 /// | Code | Rule |
 /// |---|---|
 /// | 0 | detection result with no box |
-/// | 1 | low confidence: top-2 margin below the held-out threshold, or the committee's estimated probability that the label is right below the pool threshold |
-/// | 2 | a second predictor disagrees: the k-nearest-neighbours vote, label spreading over the feature graph, or at least ``Configuration/committeeDissent`` committee members |
+/// | 1 | low confidence: the model's own top-2 margin (the gap between the label's score and the next class's) below the held-out threshold |
+/// | 2 | a second predictor disagrees: the k-nearest-neighbours vote, label spreading over the feature graph, or at least ``Configuration/committeeDissent`` committee members choose another class, or the committee's estimated probability that the label is right is below the pool threshold |
 /// | 3 | farther from the predicted class's centroid than the class's own training samples (quantile), or reached by the predicted class's hand labels through the feature graph less than the held-out hand labels of that class are (``ClassCoverageModel``), or in a same-class group of images with no hand label (``UnrepresentedGroups``) |
 /// | 5 | image area far outside the training images' range |
 /// | 6 | aspect ratio far outside the training images' range |
 ///
-/// Two thresholds make up reason 1; neither is a constant, both aim at the task's target
-/// accuracy of the non-hard auto labels:
+/// Two thresholds, one for reason 1 and one for reason 2; neither is a constant, both aim at the
+/// task's target accuracy of the non-hard auto labels:
 ///
 /// 1. ``calibrate(heldOut:)`` — on held-out labeled samples with their true classes — picks the
 ///    lowest margin threshold such that the held-out predictions *not* flagged by any reason
@@ -35,6 +35,11 @@ import LabelingDomain
 ///    bound the target needs is rule 1's, on labeled data.
 ///    Held-out samples carry no committee estimate (every committee member but one saw their
 ///    label), so rule 2 never touches the held-out check of rule 1.
+///
+/// Rule 2's doubt is the committee's, not the final model's: it is reported as reason 2 (another
+/// predictor disagrees), never as reason 1, so a label the model itself scores 0.999999 is never
+/// called "low confidence" (reason 1 always concerns the model's own probabilities, the ones its
+/// score shows).
 ///
 /// Invariants: a prediction is non-hard only if it passes both thresholds and no other reason
 /// applies; the rule 2 threshold only adds hard marks (it never accepts what rule 1 or the other
@@ -135,7 +140,7 @@ public struct HardExampleDetector: Sendable {
         public var heldOutAcceptedAccuracy: Double
         public var lowerBound: Double
         public var targetMet: Bool
-        /// Candidates whose ``Candidate/committeeConfidence`` is below it get reason 1 (0: none).
+        /// Candidates whose ``Candidate/committeeConfidence`` is below it get reason 2 (0: none).
         public var confidenceThreshold: Double = 0
         /// Unlabeled candidates ``calibrate(pool:)`` accepted, their estimated accuracy and its lower bound.
         public var poolAccepted: Int = 0
@@ -258,9 +263,8 @@ public struct HardExampleDetector: Sendable {
     public func assess(_ candidate: Candidate) -> Finding? {
         var reasons = structuralReasons(candidate)
         let unsureByCommittee = candidate.committeeConfidence.map { $0 < calibration.confidenceThreshold } ?? false
-        if candidate.prediction.margin < calibration.marginThreshold || unsureByCommittee {
-            reasons.insert(.lowConfidence, at: 0)
-        }
+        if unsureByCommittee, !reasons.contains(.clusteringDisagrees) { reasons.append(.clusteringDisagrees) }
+        if candidate.prediction.margin < calibration.marginThreshold { reasons.append(.lowConfidence) }
         guard !reasons.isEmpty else { return nil }
         let sureness = min(candidate.prediction.margin, candidate.committeeConfidence ?? 1)
         return Finding(

@@ -188,15 +188,29 @@ public struct BuiltInClassifier: Sendable {
 }
 
 /// A class-probability vector with its top class, confidence and top-2 margin.
+///
+/// Invariant: every probability is in [``scoreEpsilon``, 1 − ``scoreEpsilon``]: a model's
+/// calibrated probability is never exactly 0 or 1 (a softmax saturates in floating point, and
+/// no finite amount of evidence makes a label certain), so no auto label shows a score of 1.
 public struct ClassPrediction: Sendable, Equatable {
+    /// How far every model probability stays from 0 and 1; the API shows scores to six
+    /// decimals, so the highest a model's label shows is 0.999999.
+    public static let scoreEpsilon = 1e-6
+
+    /// `probability` moved into [``scoreEpsilon``, 1 − ``scoreEpsilon``] (for models' confidences).
+    public static func bounded(_ probability: Double) -> Double {
+        min(1 - scoreEpsilon, max(scoreEpsilon, probability))
+    }
+
     public var probabilities: [Double]
     public var topClass: Int
-    /// Probability of the top class.
+    /// Probability of the top class: the auto label's score.
     public var confidence: Double
     /// Top probability minus the second one.
     public var margin: Double
 
     public init(probabilities: [Double]) {
+        let probabilities = probabilities.map(Self.bounded)
         self.probabilities = probabilities
         let order = probabilities.indices.sorted { probabilities[$0] > probabilities[$1] }
         topClass = order[0]

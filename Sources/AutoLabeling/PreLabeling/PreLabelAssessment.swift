@@ -8,6 +8,7 @@ import LabelingDomain
 ///   with fewer than 10 of them it falls back to a margin of 0.5
 ///   (metric `threshold_calibrated` = 0). Reasons 5 and 6 compare image geometry with the
 ///   labeled images.
+/// - Scores: the model's confidences kept inside [ε, 1 − ε] (``ClassPrediction/bounded(_:)``).
 /// - Detection: every box the model found, clipped to the image; a sample with no box is
 ///   not auto-labeled and gets reason 0; a box below confidence 0.5 gives reason 1.
 struct PreLabelAssessment {
@@ -28,7 +29,7 @@ struct PreLabelAssessment {
                     box.y1 = max(0, box.y1)
                     box.x2 = min(Int32(sample.features.width), box.x2)
                     box.y2 = min(Int32(sample.features.height), box.y2)
-                    return box.hasPositiveArea ? PredictedLabel(name: p.name, box: box, score: p.confidence) : nil
+                    return box.hasPositiveArea ? PredictedLabel(name: p.name, box: box, score: ClassPrediction.bounded(p.confidence)) : nil
                 }
                 var finding = HardExampleDetector.assessDetection(boxCount: boxes.count)
                 if finding == nil, let weakest = boxes.map(\.score).min(), weakest < 0.5 {

@@ -166,7 +166,7 @@ struct TaskDriver: Sendable {
             let prediction = output.predictions[i]
             return TargetResult(
                 id: target.id,
-                labels: [PredictedLabel(name: classNames[prediction.topClass], score: min(1, max(0, prediction.confidence)))],
+                labels: [PredictedLabel(name: classNames[prediction.topClass], score: prediction.confidence)],
                 finding: output.findings[i])
         }
         try await record(results, skipped: samples.skipped, flattened: samples.flattened)

@@ -93,7 +93,8 @@ struct SampleRoutes: Sendable {
         default:
             throw APIError.badRequest("sample \(index): give exactly one of data (base64) or source (a path)")
         }
-        let labels = try (item.labels ?? []).map { try $0.manualLabel() }
+        let given = item.labels ?? []
+        let labels = try given.map { try $0.manualLabel() }
         let name = item.name ?? url.lastPathComponent
         let id = SampleID(String(SHA256.hash(data: Data("\(state.id.rawValue)|\(name)".utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()))
         var usage: SampleUsage?
@@ -104,8 +105,12 @@ struct SampleRoutes: Sendable {
             usage = value
         }
         let human = labels.map { SampleLabel(name: $0.name, box: $0.box, annotator: .human(identity.name)) }
-        let predicted = labels.map {
-            SampleLabel(name: $0.name, box: $0.box, score: 1, annotator: .preLabelModel(name: "api:" + identity.name, version: Annotator.importedVersion))
+        // Machine labels keep the score they were uploaded with; one sent without a score counts
+        // as sure (1), as the uploader gave no doubt (a machine label always carries a score).
+        let predicted = zip(labels, given).map { label, dto in
+            SampleLabel(
+                name: label.name, box: label.box, score: dto.score ?? 1,
+                annotator: .preLabelModel(name: "api:" + identity.name, version: Annotator.importedVersion))
         }
         return NewSample(
             id: id, name: name, sourcePath: url.path, width: info.width, height: info.height, channels: info.channels,
