@@ -333,7 +333,9 @@ public struct TaskProgressed: Sendable, Equatable {
     public var taskID: TaskID
     public var processed: UInt64
     public var total: UInt64
-    /// In [0, 100].
+    /// In [0, 100]: the whole task's progress (``TaskPhase/taskPercent(processed:total:)``,
+    /// never less than an earlier event of the task reported, below 100). Events written
+    /// before that rule carry the phase's own percentage.
     public var percent: Double
     public var phase: TaskPhase
     public var at: Instant

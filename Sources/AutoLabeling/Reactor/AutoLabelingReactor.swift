@@ -14,9 +14,14 @@ import Logging
 /// - A `TaskStopRequested` takes effect within a second: a queued task is stopped at once,
 ///   a running one is cancelled at its next check (training polls every iteration)
 ///   and recorded as stopped.
-/// - Crash-resume: the checkpoint (``ReactorCheckpoint``) never passes the queued event of
-///   an unfinished task, so on start-up every task left queued or running is read again
-///   and resumed; samples it already auto-labeled are skipped.
+/// - Resume after any stop (SIGTERM, SIGKILL, crash): the checkpoint (``ReactorCheckpoint``)
+///   never passes the queued event of a task whose end (`TaskSucceeded`, `TaskFailed`,
+///   `TaskStopped`, or its dataset's `DatasetDeleted`) the reactor has not read back from the
+///   log — what this process did with the task does not count, only what the log holds. So on
+///   start-up every task left queued, running or stopping is read again and resumed (or
+///   recorded as stopped); samples it already auto-labeled are skipped.
+/// - A stop request for a task this reactor is not running (its worker ended without an end
+///   event, or an older build's checkpoint passed it) is recorded as stopped at once.
 ///
 /// ```swift
 /// let log = try EventLog.open(directory: data.appendingPathComponent("log"))
@@ -87,9 +92,12 @@ public actor AutoLabelingReactor {
     public nonisolated let checkpoint: ReactorCheckpoint
     let logger: Logger
 
-    /// Queued tasks in FIFO order, with the position of their queued event.
-    private var pending: [(key: TaskKey, position: UInt64)] = []
-    private var running: [TaskKey: (position: UInt64, work: Task<Void, Never>)] = [:]
+    /// Queued tasks in FIFO order.
+    private var pending: [TaskKey] = []
+    private var running: [TaskKey: Task<Void, Never>] = [:]
+    /// Tasks whose queued event was read and whose end was not, with the position of the
+    /// queued event: the checkpoint stays below the smallest.
+    private var unfinished: [TaskKey: UInt64] = [:]
     private var stopRequested: Set<TaskKey> = []
     private var seen: UInt64 = 0
     private var stored: UInt64 = 0
@@ -97,6 +105,9 @@ public actor AutoLabelingReactor {
     private var shuttingDown = false
     /// Continuous mode: samples labeled or confirmed per dataset since its last queued task.
     private var newLabels: [DatasetID: Int] = [:]
+    /// Events up to here are read again only to find unfinished tasks (an untrusted checkpoint
+    /// made the reactor start from the beginning); they queue no continuous-mode task.
+    private var rereadUpTo: UInt64 = 0
 
     public init(
         log: EventLog, service: DatasetService, dataDirectory: URL, configuration: Configuration = .init(),
@@ -114,7 +125,16 @@ public actor AutoLabelingReactor {
     /// log closes.
     /// - Throws: ``AutoLabelingError/checkpointUnusable(path:reason:)``, or the log's error.
     public func run() async throws {
-        stored = try checkpoint.load()
+        switch try checkpoint.load() {
+        case .trusted(let position):
+            stored = position
+        case .untrusted(let position):
+            // Written by a build whose checkpoint could pass a task's queued event: read the
+            // whole log again, tasks only, then store a trusted checkpoint.
+            logger.notice("reading the log from the start to find unfinished tasks", metadata: ["old_checkpoint": "\(position)"])
+            stored = 0
+            rereadUpTo = position
+        }
         seen = stored
         do {
             for try await event in log.subscribe(from: stored + 1) {
@@ -135,31 +155,50 @@ public actor AutoLabelingReactor {
 
     // MARK: - Events
 
+    /// The event types the reactor reads; it skips every other one undecoded.
+    private static let taskEventTypes: Set<String> = [
+        "AutoLabelTaskQueued", "TaskStopRequested", "TaskSucceeded", "TaskFailed", "TaskStopped", "DatasetDeleted",
+    ]
+
     private func handle(_ event: RecordedEvent) async {
         if event.type == "SampleLabelsReplaced" || event.type == "SamplesConfirmed" {
-            await countNewLabels(event)
+            if event.position > rereadUpTo { await countNewLabels(event) }
             return
         }
-        guard event.type == "AutoLabelTaskQueued" || event.type == "TaskStopRequested",
+        guard Self.taskEventTypes.contains(event.type),
             let dataset = StreamNames.datasetID(ofStream: event.streamID),
-            let decoded = try? DomainEvent.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload),
-            let taskID = decoded.taskID
+            let decoded = try? DomainEvent.decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload)
         else { return }
+        if case .datasetDeleted = decoded {
+            // Nothing more is appended to a deleted dataset: its tasks are over.
+            for key in unfinished.keys where key.dataset == dataset { unfinished[key] = nil }
+            return
+        }
+        guard let taskID = decoded.taskID else { return }
         let key = TaskKey(dataset: dataset, task: taskID)
         switch decoded {
         case .autoLabelTaskQueued:
-            guard running[key] == nil, !pending.contains(where: { $0.key == key }) else { return }
-            pending.append((key, event.position))
+            guard unfinished[key] == nil else { return }
+            unfinished[key] = event.position
+            pending.append(key)
             schedule()
         case .taskStopRequested:
             stopRequested.insert(key)
-            if let index = pending.firstIndex(where: { $0.key == key }) {
+            if let index = pending.firstIndex(of: key) {
                 // Not started here: it goes straight from stopping to stopped.
                 pending.remove(at: index)
                 await markStopped(key)
-            } else if let entry = running[key] {
-                entry.work.cancel()
+            } else if let work = running[key] {
+                work.cancel()
+            } else {
+                // No worker runs it (its worker ended without an end event, or an older
+                // checkpoint passed its queued event): record the stop now. `markStopped` does
+                // nothing unless the task is still stopping.
+                await markStopped(key)
+                stopRequested.remove(key)
             }
+        case .taskSucceeded, .taskFailed, .taskStopped:
+            unfinished[key] = nil
         default:
             return
         }
@@ -202,9 +241,9 @@ public actor AutoLabelingReactor {
 
     private func schedule() {
         while !shuttingDown, running.count < configuration.workers,
-            let index = pending.firstIndex(where: { item in !running.keys.contains { $0.dataset == item.key.dataset } })
+            let index = pending.firstIndex(where: { item in !running.keys.contains { $0.dataset == item.dataset } })
         {
-            let (key, position) = pending.remove(at: index)
+            let key = pending.remove(at: index)
             let driver = TaskDriver(
                 service: service, configuration: configuration, dataset: key.dataset, taskID: key.task, logger: logger)
             let work = Task {
@@ -212,10 +251,13 @@ public actor AutoLabelingReactor {
                 do { try await driver.run() } catch { outcome = error }
                 await self.finished(key, error: outcome)
             }
-            running[key] = (position, work)
+            running[key] = work
         }
     }
 
+    /// A worker ended. The task stays in ``unfinished`` (holding the checkpoint back) until its
+    /// end event is read from the log: a worker cancelled by a shutdown appended none, so the
+    /// task is read again and resumed on the next start.
     private func finished(_ key: TaskKey, error: Error?) async {
         running[key] = nil
         if error is CancellationError || Task.isCancelled {
@@ -226,7 +268,6 @@ public actor AutoLabelingReactor {
         stopRequested.remove(key)
         finishedTasks += 1
         schedule()
-        try? storeCheckpointIfAdvanced()
     }
 
     private func markStopped(_ key: TaskKey) async {
@@ -243,7 +284,7 @@ public actor AutoLabelingReactor {
     /// Cancels running tasks (they resume on the next start) and waits for them.
     private func shutDown() async {
         shuttingDown = true
-        let works = running.values.map(\.work)
+        let works = Array(running.values)
         for work in works { work.cancel() }
         for work in works { await work.value }
         try? storeCheckpointIfAdvanced()
@@ -252,10 +293,10 @@ public actor AutoLabelingReactor {
     // MARK: - Checkpoint
 
     /// Stores the checkpoint when it moved by at least `minimumStep` positions (re-reading a
-    /// few events after a crash is harmless: finished tasks are recognised and skipped).
+    /// few events after a crash is harmless: finished tasks are recognised and skipped). It
+    /// stays below the queued event of every task whose end event was not read yet.
     private func storeCheckpointIfAdvanced(minimumStep: UInt64 = 1) throws {
-        let unfinished = (pending.map(\.position) + running.values.map(\.position)).min()
-        let safe = unfinished.map { $0 - 1 } ?? seen
+        let safe = unfinished.values.min().map { $0 - 1 } ?? seen
         guard safe >= stored + minimumStep else { return }
         try checkpoint.store(safe)
         stored = safe

@@ -8,7 +8,8 @@ import Logging
 /// commands (actor ``AutoLabelingReactor/Configuration/actor``):
 ///
 /// `startTask` → progress `start` → progress `init` (decoding) → `runTask` → training
-/// → `finishTraining(metrics)` → progress `labeling` with `recordAutoLabels`,
+/// → `finishTraining(metrics)` → progress `labeling` (the whole task's percentage throughout,
+/// see ``progress(_:_:_:)``) with `recordAutoLabels`,
 /// `recordHardExamples` and `clearHard` (marks an earlier task left on samples this task
 /// no longer finds hard) per batch → progress `result_processing` → progress `end` →
 /// `succeedTask(counts, skipped samples)`; any error → `failTask(code, message)`.
@@ -36,8 +37,13 @@ struct TaskDriver: Sendable {
         }
     }
 
+    /// Reports the whole task's progress (``TaskPhase/taskPercent(processed:total:)``): never
+    /// less than the task reported before (a resumed task goes through its phases again), and
+    /// below 100 (only success is 100).
     func progress(_ phase: TaskPhase, _ processed: Int, _ total: Int) async throws {
-        let percent = total == 0 ? 100 : min(100, 100 * Double(processed) / Double(total))
+        let reported = try await currentTask().1.progress?.percent ?? 0
+        let percent = max(
+            phase.taskPercent(processed: UInt64(processed), total: UInt64(total)), min(reported, TaskPhase.end.span.lowerBound))
         try await execute(.reportProgress(
             taskID, processed: UInt64(processed), total: UInt64(total), percent: percent, phase: phase, at: Instant(Date())))
     }
@@ -211,6 +217,7 @@ struct TaskDriver: Sendable {
     func record(_ results: [TargetResult], skipped: [(id: SampleID, reason: String)], flattened: Int) async throws {
         let total = results.count
         var done = 0
+        try await progress(.labeling, 0, total)  // training (or the model's run) is over
         for batch in stride(from: 0, to: total, by: configuration.batchSize).map({ Array(results[$0..<min($0 + configuration.batchSize, total)]) }) {
             try Task.checkCancellation()
             let (state, current) = try await currentTask()

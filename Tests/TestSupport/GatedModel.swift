@@ -1,0 +1,55 @@
+import Foundation
+
+/// A pre-label model command for tests that must catch a task while its model runs: each run
+/// creates `started` in ``directory``, waits until `go` exists there, then predicts ``label``
+/// with confidence 0.9 for every sample of the input manifest (see `PRELABEL.md`).
+///
+/// Nothing depends on timing: a test waits for ``waitUntilStarted(seconds:)`` (the model is
+/// running), acts, and lets every run through with ``open()``.
+public struct GatedModel: Sendable {
+    public let directory: URL
+    public let label: String
+
+    public init(directory: URL, label: String) {
+        self.directory = directory
+        self.label = label
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    public var started: URL { directory.appendingPathComponent("started") }
+    public var go: URL { directory.appendingPathComponent("go") }
+
+    /// The registered command line (`sh -c`; the runner appends the input and output manifests).
+    public var commandLine: [String] {
+        let predict = #"s/^\{"id":"([^"]*)".*$/{"id":"\1","annotation":[{"name":"LABEL","confidence":0.9}]}/"#
+            .replacingOccurrences(of: "LABEL", with: label)
+        let script = """
+            touch '\(started.path)'; while [ ! -e '\(go.path)' ]; do sleep 0.02; done; sed -E '\(predict)' "$1" > "$2"
+            """
+        return ["/bin/sh", "-c", script, "sh"]
+    }
+
+    /// Waits until a run of the model has started (at most `seconds`).
+    public func waitUntilStarted(seconds: Double = 60) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !FileManager.default.fileExists(atPath: started.path) {
+            guard Date() < deadline else { throw GatedModelError.notStarted(seconds: seconds) }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// Lets every present and future run of the model finish.
+    public func open() {
+        FileManager.default.createFile(atPath: go.path, contents: Data())
+    }
+}
+
+public enum GatedModelError: Error, CustomStringConvertible {
+    case notStarted(seconds: Double)
+
+    public var description: String {
+        switch self {
+        case .notStarted(let seconds): "the gated model did not start within \(seconds) s"
+        }
+    }
+}
