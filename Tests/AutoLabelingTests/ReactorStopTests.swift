@@ -25,6 +25,9 @@ struct ReactorStopTests {
         let state = try #require(try await fixture.service.state(of: "ds"))
         await fixture.finish()
         #expect(task.status == .stopped)
+        // A stopped task keeps the whole task's progress it reached (the model was running:
+        // decoding done), never 100: only success is 100.
+        #expect(task.progress?.percent == TaskPhase.initialize.span.upperBound)
         #expect(state.activeTaskID == nil)
         #expect(state.samples.values.allSatisfy { $0.state != .toBeConfirmed })
     }
