@@ -12,10 +12,12 @@ enum DatasetRules {
     static let maximumLabelCount = LabelDefinition.maximumPerDataset
 
     static func description(_ text: String) throws(DomainError) {
-        // utf8.count bounds the character count from above: cheap for the common case.
-        guard text.utf8.count > maximumDescriptionLength else { return }
-        let length = text.count
-        guard length <= maximumDescriptionLength else { throw .descriptionTooLong(length: length) }
+        // The UTF-8 length bounds the character count from above; past it, characters are
+        // counted only up to one over the limit, never through a huge text.
+        let bytes = text.utf8.count
+        guard bytes > maximumDescriptionLength, text.prefix(maximumDescriptionLength + 1).count > maximumDescriptionLength
+        else { return }
+        throw .descriptionTooLong(utf8Bytes: bytes)
     }
 
     /// Dataset names: 1–100 of `[A-Za-z0-9_-]`.

@@ -79,7 +79,7 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Any command on a deleted dataset, creating its id again included.
     case datasetDeleted(DatasetID, by: String, at: Instant)
     /// A dataset description longer than ``DatasetRules/maximumDescriptionLength`` characters.
-    case descriptionTooLong(length: Int)
+    case descriptionTooLong(utf8Bytes: Int)
     /// Deleting a dataset while one of its auto-labeling tasks is queued, initializing,
     /// running or stopping.
     case datasetHasActiveTask(task: TaskID, status: TaskStatus)
@@ -274,8 +274,8 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
             "label '\(name)' is not in the label set"
         case .tooManyLabels(let count):
             "a dataset has at most \(DatasetRules.maximumLabelCount) labels; this would make \(count)"
-        case .descriptionTooLong(let length):
-            "the description is \(length) characters; at most \(DatasetRules.maximumDescriptionLength) are accepted"
+        case .descriptionTooLong(let bytes):
+            "the description is longer than \(DatasetRules.maximumDescriptionLength) characters (\(bytes) bytes of UTF-8), the most accepted"
         case .labelInUse(let label, let samples):
             "label '\(label)' is used on \(samples) sample(s); delete with strip to remove it from them"
         case .emptyBatch:

@@ -35,7 +35,9 @@ import TestSupport
             let connection = try RawConnection.open(port: port)
             defer { connection.close() }
             connection.send(request)
-            let (bytes, closed) = connection.readUntilClosed(deadline: .now + .seconds(20))
+            // A generous deadline: a loaded test process may take long to answer; a server
+            // that never answers or never closes still fails the test.
+            let (bytes, closed) = connection.readUntilClosed(deadline: .now + .seconds(120))
             return (RawResponse(bytes), closed)
         }
     }

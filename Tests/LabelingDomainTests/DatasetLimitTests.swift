@@ -12,7 +12,7 @@ import Testing
 
     @Test func a_description_of_1024_characters_is_accepted_and_a_longer_one_refused() {
         #expect(create(description: String(repeating: "é", count: 1024)) == nil)
-        #expect(create(description: String(repeating: "x", count: 1025)) == .descriptionTooLong(length: 1025))
+        #expect(create(description: String(repeating: "x", count: 1025)) == .descriptionTooLong(utf8Bytes: 1025))
         #expect(create(description: String(repeating: "x", count: 20 << 20))?.code == "LabelLedger.1160")
     }
 

@@ -23,7 +23,7 @@ let everyError: [DomainError] = [
     .malformedPayload(type: "X", reason: "r"), .snapshotFormatMismatch(found: 0, expected: 1), .malformedSnapshot("r"),
     .invalidContinuousThreshold(-1),
     .datasetDeleted("d", by: "ada", at: t0), .datasetHasActiveTask(task: "t", status: .running),
-    .descriptionTooLong(length: 2000), .tooManyLabels(count: 1001), .imageTooLarge(sample: "s", width: 10_000, height: 10_000),
+    .descriptionTooLong(utf8Bytes: 2000), .tooManyLabels(count: 1001), .imageTooLarge(sample: "s", width: 10_000, height: 10_000),
 ]
 
 @Suite struct DomainErrorTests {
