@@ -21,8 +21,13 @@ final class SegmentWriter: @unchecked Sendable {
         self.lastHash = tail.lastHash
     }
 
-    /// Writes one commit group (records in position order) as one or more frames with a
-    /// single `pwrite`, then syncs under the `.fsync` and `.batch` policies.
+    /// Writes one commit group (records in position order) as one or more frames, then
+    /// syncs once under the `.fsync` and `.batch` policies.
+    ///
+    /// Frames are encoded and written one at a time: besides the group's records, memory
+    /// holds one frame, whatever the group's size (a large import is one group of many
+    /// events). Every frame but the last carries the *continued* flag, so a crash part-way
+    /// leaves a torn group that recovery cuts whole.
     ///
     /// On failure the segment is cut back to its previous end, so that a group is
     /// either wholly present or absent, and the error is rethrown.
@@ -37,46 +42,51 @@ final class SegmentWriter: @unchecked Sendable {
             size = UInt64(SegmentHeader.size)
             newSegment = first
         }
-        var encoded: [[UInt8]] = []
-        encoded.reserveCapacity(records.count)
-        for record in records {
-            // Serializing a populated EventRecord cannot fail.
-            encoded.append(try! record.serializedBytes())
-        }
-        var bytes: [UInt8] = []
         var frames: [FrameLocation] = []
         var hash = lastHash
-        var start = 0
-        while start < encoded.count {
-            var end = start
-            var frameBytes = 0
-            var minTime = Int64.max
-            var maxTime = Int64.min
-            while end < encoded.count, end == start || frameBytes + encoded[end].count <= BatchFrame.targetUncompressedBytes {
-                frameBytes += encoded[end].count
-                minTime = min(minTime, records[end].recordedAtMicros)
-                maxTime = max(maxTime, records[end].recordedAtMicros)
-                end += 1
-            }
-            let frame = BatchFrame.build(
-                encodedRecords: encoded[start..<end], firstPosition: records[start].position,
-                recordedAtMicros: maxTime, continued: end < encoded.count, previousHash: hash)
-            frames.append(FrameLocation(
-                firstPosition: records[start].position, eventCount: UInt64(end - start), segment: file.firstPosition,
-                offset: size + UInt64(bytes.count), length: UInt64(frame.bytes.count), minRecordedAt: minTime,
-                maxRecordedAt: maxTime))
-            bytes.append(contentsOf: frame.bytes)
-            hash = frame.hash
-            start = end
-        }
+        var written: UInt64 = 0
         do {
-            try file.write(bytes, at: size)
+            // The first record that did not fit the previous frame, already serialized.
+            var carried: [UInt8]?
+            var start = 0
+            while start < records.count {
+                var encoded: [[UInt8]] = []
+                var frameBytes = 0
+                var minTime = Int64.max
+                var maxTime = Int64.min
+                var end = start
+                while end < records.count {
+                    // Serializing a populated EventRecord cannot fail.
+                    let record = carried ?? (try! records[end].serializedBytes() as [UInt8])
+                    carried = nil
+                    if end > start, frameBytes + record.count > BatchFrame.targetUncompressedBytes {
+                        carried = record
+                        break
+                    }
+                    encoded.append(record)
+                    frameBytes += record.count
+                    minTime = min(minTime, records[end].recordedAtMicros)
+                    maxTime = max(maxTime, records[end].recordedAtMicros)
+                    end += 1
+                }
+                let frame = BatchFrame.build(
+                    encodedRecords: encoded[...], firstPosition: records[start].position,
+                    recordedAtMicros: maxTime, continued: end < records.count, previousHash: hash)
+                try file.write(frame.bytes, at: size + written)
+                frames.append(FrameLocation(
+                    firstPosition: records[start].position, eventCount: UInt64(end - start), segment: file.firstPosition,
+                    offset: size + written, length: UInt64(frame.bytes.count), minRecordedAt: minTime,
+                    maxRecordedAt: maxTime))
+                written += UInt64(frame.bytes.count)
+                hash = frame.hash
+                start = end
+            }
             if configuration.durability != .none { try file.sync() }
         } catch {
             try? file.truncate(to: size)
             throw error
         }
-        size += UInt64(bytes.count)
+        size += written
         lastHash = hash
         return (frames, newSegment)
     }
