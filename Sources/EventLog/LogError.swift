@@ -87,5 +87,15 @@ public enum LogError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Whether the error tells of damaged or unavailable storage (corruption, missing
+    /// acknowledged events, a failed file operation, a log that refuses appends after one,
+    /// the stream index failing) rather than of a request the log refused.
+    public var isStorageDamage: Bool {
+        switch self {
+        case .corruption, .missingAcknowledgedEvents, .io, .failed, .index: true
+        default: false
+        }
+    }
+
     public var description: String { "[\(code)] \(message)" }
 }

@@ -61,6 +61,8 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
     init(_ error: ServiceError) {
         if case let .rule(domain) = error {
             self.init(domain)
+        } else if case let .log(log) = error, log.isStorageDamage {
+            self.init(log)
         } else {
             self.init(HTTPResponse.Status(code: error.httpStatus), code: error.code, error.message)
         }
@@ -71,8 +73,18 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
         case .invalidQuery: self.init(.badRequest, code: error.code, error.message)
         case .datasetNotFound: self.init(.notFound, code: error.code, error.message)
         case .positionBeyondHead: self.init(.badRequest, code: error.code, error.message)
+        // The log could not be read (damaged, missing, unreadable): storage, not a server bug.
+        case .log: self.init(.serviceUnavailable, code: error.code, error.message)
         default: self.init(.internalServerError, code: error.code, error.message)
         }
+    }
+
+    /// Damage to the log found while serving (a frame that fails its checks, a missing or
+    /// unreadable segment, a log that refuses appends after a failed write) answers 503 with
+    /// the log's own code: the storage is unavailable, no request is at fault. Damage present
+    /// at start is refused before the server listens.
+    init(_ error: LogError) {
+        self.init(error.isStorageDamage ? .serviceUnavailable : .internalServerError, code: error.code, error.message)
     }
 
     /// Any error thrown below the routes, mapped to its answer.
@@ -82,7 +94,7 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
         case let error as ServiceError: APIError(error)
         case let error as DomainError: APIError(error)
         case let error as ProjectionError: APIError(error)
-        case let error as LogError: APIError(.internalServerError, code: error.code, error.message)
+        case let error as LogError: APIError(error)
         case let error as DecodingError: APIError.badRequest("the request body is not valid: \(Self.describe(error))")
         default: APIError(.internalServerError, code: "LabelLedger.API.500", "\(error)")
         }

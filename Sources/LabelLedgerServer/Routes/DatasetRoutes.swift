@@ -76,6 +76,7 @@ struct DatasetRoutes: Sendable {
                 body = Self.response(DatasetInfo(then.state), position: position)
             } catch {
                 if case .datasetNotFound = error { throw APIError.notFound("dataset '\(RouteSupport.publicID(dataset))' at position \(position)") }
+                if case let .service(failure) = error { throw APIError(failure) }
                 throw APIError(.internalServerError, code: error.code, error.message)
             }
         } else {
