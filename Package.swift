@@ -2,6 +2,7 @@
 import PackageDescription
 
 // Dependency direction (top to bottom), see DESIGN.md:
+//   labelledger, labelledger-dev (benchmarks, goldens, evaluation, test children) → LabelLedgerCommandLine
 //   labelledger → (LabelLedgerServer) → Projections, AutoLabeling, DatasetInterchange
 //     → LabelingService (command handling) → LabelingDomain (pure) and EventLog → CLZ4, CSQLiteSetup, CPNG, CJPEG, GRDB, SwiftProtobuf, Crypto
 let package = Package(
@@ -16,6 +17,7 @@ let package = Package(
         .library(name: "DatasetInterchange", targets: ["DatasetInterchange"]),
         .library(name: "LabelLedgerServer", targets: ["LabelLedgerServer"]),
         .executable(name: "labelledger", targets: ["labelledger"]),
+        .executable(name: "labelledger-dev", targets: ["labelledger-dev"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
@@ -126,9 +128,19 @@ let package = Package(
         ),
 
         // MARK: - Executables
+        // What both command lines share: the data directory option group, progress output.
+        .target(
+            name: "LabelLedgerCommandLine",
+            dependencies: [
+                "Projections",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The operator's command line: only what a user of the product runs.
         .executableTarget(
             name: "labelledger",
             dependencies: [
+                "LabelLedgerCommandLine",
                 "EventLog",
                 "LabelingDomain",
                 "LabelingService",
@@ -137,6 +149,25 @@ let package = Package(
                 "DatasetInterchange",
                 "LabelLedgerServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The developers' command line: benchmarks, the projection golden generator, the digits
+        // evaluation, and the child processes of crash tests (`project`, `reactor`).
+        .executableTarget(
+            name: "labelledger-dev",
+            dependencies: [
+                "EventLog",
+                "LabelingDomain",
+                "LabelingService",
+                "Projections",
+                "AutoLabeling",
+                "LabelLedgerServer",
+                "LabelLedgerCommandLine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -182,6 +213,11 @@ let package = Package(
         .testTarget(
             name: "DatasetInterchangeTests",
             dependencies: ["DatasetInterchange", "Projections", "TestSupport"]
+        ),
+        // Runs the built `labelledger` and `labelledger-dev` executables.
+        .testTarget(
+            name: "CommandLineTests",
+            dependencies: ["TestSupport"]
         ),
     ]
 )

@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import LabelLedgerCommandLine
 import LabelingService
 
 /// The pieces of an embedded LabelLedger opened on one data directory, for commands that

@@ -7,15 +7,15 @@ import TestSupport
 import Glibc
 #endif
 
-/// Crash-resume: a real `labelledger reactor` child process is SIGKILLed mid-task; on the
+/// Crash-resume: a real `labelledger-dev reactor` child process is SIGKILLed mid-task; on the
 /// next start the task resumes, skips the samples it already auto-labeled, and no sample
 /// gets two auto-label events from the task.
 @Suite(.serialized) struct ReactorCrashResumeTests {
-    static var childExecutable: URL? { BuiltExecutable.locate("labelledger") }
+    static var childExecutable: URL? { BuiltExecutable.locate("labelledger-dev") }
 
     @Test(arguments: [UInt64(1), 2])
     func test_killed_reactor_resumes_the_task_without_labeling_a_sample_twice(seed: UInt64) async throws {
-        let child = try #require(Self.childExecutable, "labelledger was not built beside the tests")
+        let child = try #require(Self.childExecutable, "labelledger-dev was not built beside the tests")
         var generator = SeededGenerator(seed: seed)
         let killAfter = Int.random(in: 1...3, using: &generator)
         let fixture = try ReactorFixture(durability: .fsync)

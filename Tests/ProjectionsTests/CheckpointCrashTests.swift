@@ -8,16 +8,16 @@ import Testing
 import TestSupport
 @testable import Projections
 
-/// Starts the real `labelledger project` child, which applies the log to the projections
+/// Starts the real `labelledger-dev project` child, which applies the log to the projections
 /// in small transactions, SIGKILLs it at seeded random moments, and checks after each
 /// kill that every projection equals a fresh replay up to its own checkpoint: the
 /// checkpoint and the rows were committed together, so no event was applied twice and
 /// none was skipped. The next child resumes from the checkpoint.
 @Suite(.serialized) struct CheckpointCrashTests {
-    static var executable: URL? { BuiltExecutable.locate("labelledger") }
+    static var executable: URL? { BuiltExecutable.locate("labelledger-dev") }
 
     @Test func a_killed_projector_never_applies_an_event_twice_nor_skips_one() async throws {
-        let child = try #require(Self.executable, "labelledger was not built beside the tests")
+        let child = try #require(Self.executable, "labelledger-dev was not built beside the tests")
         let directory = TemporaryDirectory()
         defer { directory.cleanup() }
         let logDirectory = directory.url.appendingPathComponent("log")

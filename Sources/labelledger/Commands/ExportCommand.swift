@@ -1,6 +1,7 @@
 import ArgumentParser
 import DatasetInterchange
 import Foundation
+import LabelLedgerCommandLine
 import LabelingDomain
 
 struct ExportCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import LabelLedgerCommandLine
 import Projections
 
 struct RebuildCommand: AsyncParsableCommand {

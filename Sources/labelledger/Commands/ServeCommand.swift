@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import LabelLedgerCommandLine
 import LabelLedgerServer
 import Logging
 import ServiceLifecycle

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LabelLedgerCommandLine
 import LabelLedgerServer
 
 struct TokenCommand: ParsableCommand {

@@ -4,6 +4,7 @@ import Glibc
 import ArgumentParser
 import EventLog
 import Foundation
+import LabelLedgerCommandLine
 import Projections
 
 struct VerifyCommand: ParsableCommand {

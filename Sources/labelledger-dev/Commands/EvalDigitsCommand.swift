@@ -10,11 +10,10 @@ import LabelingService
 /// and a dataset through the product's library, labels 5 images per class (seeded), runs an
 /// auto-label task through the real reactor, measures it against the ground truth, then
 /// simulates an annotator until ≥ 99 % of the labels are correct. Writes the features and
-/// splits for the scikit-learn / cleanlab peers and prints one JSON object. Hidden.
+/// splits for the scikit-learn / cleanlab peers and prints one JSON object.
 struct EvalDigitsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "eval-digits", abstract: "Evaluate auto labeling on the digits data (see Tools/eval/digits).",
-        shouldDisplay: false)
+        commandName: "eval-digits", abstract: "Evaluate auto labeling on the digits data (see Tools/eval/digits).")
 
     @Option(help: "digits.csv.gz") var csv: String
     @Option(help: "A fresh working directory (images, data, features.csv).") var work: String

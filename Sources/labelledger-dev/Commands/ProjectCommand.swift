@@ -1,14 +1,15 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import LabelLedgerCommandLine
 import Projections
 
-/// Hidden: applies the log to the projections in small transactions and exits. The
+/// A test child: applies the log to the projections in small transactions and exits. The
 /// checkpoint crash test SIGKILLs it mid-way and checks that nothing was applied twice
 /// or skipped.
 struct ProjectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "project", abstract: "Catch the projections up with the log (test child).", shouldDisplay: false)
+        commandName: "project", abstract: "Catch the projections up with the log (test child).")
 
     @OptionGroup var data: DataDirectoryOptions
     @Option(help: "Events per transaction.") var batch = 10_000

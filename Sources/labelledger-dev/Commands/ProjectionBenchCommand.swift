@@ -2,6 +2,7 @@ import ArgumentParser
 import AutoLabeling
 import EventLog
 import Foundation
+import LabelLedgerCommandLine
 import LabelingDomain
 import LabelingService
 import Projections
@@ -43,8 +44,8 @@ struct ProjectionBenchCommand: AsyncParsableCommand {
 
         let generation = try await clock.measure { try await generate(log) }
         results["generated_events"] = Double(log.head)
-        results["generate_events_per_s"] = Double(log.head) / generation.secondsValue
-        if !json { print("generated \(log.head) events for \(samples) samples in \(String(format: "%.1f", generation.secondsValue)) s") }
+        results["generate_events_per_s"] = Double(log.head) / generation.seconds
+        if !json { print("generated \(log.head) events for \(samples) samples in \(String(format: "%.1f", generation.seconds)) s") }
 
         // Baseline: read and decode every event, no SQLite.
         let readElapsed = try clock.measure {
@@ -61,16 +62,16 @@ struct ProjectionBenchCommand: AsyncParsableCommand {
             }
             precondition(decoded == Int(log.head))
         }
-        results["baseline_read_decode_events_per_s"] = Double(log.head) / readElapsed.secondsValue
+        results["baseline_read_decode_events_per_s"] = Double(log.head) / readElapsed.seconds
 
         let store = try ProjectionStore.open(directory: root.appendingPathComponent("projections"))
         let projector = Projector(log: log, store: store)
         let printer = ProgressPrinter()
         let report = try await projector.rebuild { progress in if !json { printer.report(progress) } }
-        results["rebuild_seconds"] = report.elapsed.secondsValue
+        results["rebuild_seconds"] = report.elapsed.seconds
         results["rebuild_events_per_s"] = report.eventsPerSecond
         results["ratio_rebuild_vs_read_decode"] = report.eventsPerSecond / results["baseline_read_decode_events_per_s"]!
-        for (phase, duration) in report.phases { results["rebuild_\(phase)_seconds"] = duration.secondsValue }
+        for (phase, duration) in report.phases { results["rebuild_\(phase)_seconds"] = duration.seconds }
         let sizes = try FileManager.default.contentsOfDirectory(atPath: store.directory.path).compactMap {
             try FileManager.default.attributesOfItem(atPath: store.directory.appendingPathComponent($0).path)[.size] as? Int
         }
@@ -80,14 +81,14 @@ struct ProjectionBenchCommand: AsyncParsableCommand {
         for kind in ProjectionKind.allCases {
             let timing = try SQLiteCopyBaseline.measure(
                 source: store.file(kind), scratch: root.appendingPathComponent("copy-\(kind.rawValue).sqlite"))
-            results["baseline_sqlite_copy_\(kind.rawValue)_rows_seconds"] = timing.rows.secondsValue
-            results["baseline_sqlite_copy_\(kind.rawValue)_indexes_seconds"] = timing.indexes.secondsValue
+            results["baseline_sqlite_copy_\(kind.rawValue)_rows_seconds"] = timing.rows.seconds
+            results["baseline_sqlite_copy_\(kind.rawValue)_indexes_seconds"] = timing.indexes.seconds
             copyRows += timing.rows
             copyIndexes += timing.indexes
         }
         let copy = copyRows + copyIndexes
-        results["baseline_sqlite_copy_seconds"] = copy.secondsValue
-        results["baseline_sqlite_copy_events_per_s"] = Double(log.head) / copy.secondsValue
+        results["baseline_sqlite_copy_seconds"] = copy.seconds
+        results["baseline_sqlite_copy_events_per_s"] = Double(log.head) / copy.seconds
         results["ratio_rebuild_vs_sqlite_copy"] = report.eventsPerSecond / results["baseline_sqlite_copy_events_per_s"]!
 
         // Queries.
@@ -153,7 +154,7 @@ struct ProjectionBenchCommand: AsyncParsableCommand {
             let result = try await LiveLagBench(dataset: dataset, samples: samples, events: lagEvents)
                 .run(log: log, store: store, projector: projector)
             results["live_lag_events"] = Double(result.lags.count)
-            results["live_lag_append_rate_per_s"] = Double(result.lags.count) / result.elapsed.secondsValue
+            results["live_lag_append_rate_per_s"] = Double(result.lags.count) / result.elapsed.seconds
             results["live_lag_p50_ms"] = percentile(result.lags, 0.5)
             results["live_lag_p99_ms"] = percentile(result.lags, 0.99)
             results["live_lag_max_ms"] = percentile(result.lags, 1)
@@ -168,13 +169,13 @@ struct ProjectionBenchCommand: AsyncParsableCommand {
         }
         print("labelledger bench projections  (\(samples) samples, \(Int(results["generated_events"]!)) events)")
         print(String(format: "rebuild: %.1f s, %.0f events/s; baseline read+decode %.0f events/s; ratio %.2f; projections %.0f MB",
-            report.elapsed.secondsValue, report.eventsPerSecond, results["baseline_read_decode_events_per_s"]!,
+            report.elapsed.seconds, report.eventsPerSecond, results["baseline_read_decode_events_per_s"]!,
             results["ratio_rebuild_vs_read_decode"]!, results["projection_mb"]!))
         print(String(format: "baseline SQLite copy of the rebuilt projections: %.1f s (rows %.1f s, indexes %.1f s), %.0f events/s; ratio %.2f",
-            copy.secondsValue, copyRows.secondsValue, copyIndexes.secondsValue,
+            copy.seconds, copyRows.seconds, copyIndexes.seconds,
             results["baseline_sqlite_copy_events_per_s"]!, results["ratio_rebuild_vs_sqlite_copy"]!))
         print("rebuild phases: " + report.phases.sorted { $0.key < $1.key }
-            .map { "\($0.key) " + String(format: "%.2f s", $0.value.secondsValue) }.joined(separator: ", "))
+            .map { "\($0.key) " + String(format: "%.2f s", $0.value.seconds) }.joined(separator: ", "))
         print(String(format: "baseline primary-key lookup: p50 %.3f ms, p99 %.3f ms", baselineP50, baselineP99))
         print("filter".padding(toLength: 26, withPad: " ", startingAt: 0) + "   p50 ms    p99 ms   p99/lookup  rows/page")
         for (name, p50, p99, perPage) in rows {
@@ -191,7 +192,7 @@ struct ProjectionBenchCommand: AsyncParsableCommand {
     private func percentile(_ values: [Duration], _ p: Double) -> Double {
         let sorted = values.sorted()
         guard !sorted.isEmpty else { return .nan }
-        return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))].secondsValue * 1000
+        return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))].seconds * 1000
     }
 
     // MARK: - Generation

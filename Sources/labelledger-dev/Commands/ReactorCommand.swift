@@ -2,13 +2,15 @@ import ArgumentParser
 import AutoLabeling
 import EventLog
 import Foundation
+import LabelLedgerCommandLine
 import LabelingService
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Runs the auto-labeling reactor alone over a data directory until SIGTERM/SIGINT.
-/// Hidden: the server runs the reactor in-process; this is for crash tests and operators.
+/// A test child: the server runs the reactor in-process; this runs it alone, for crash tests
+/// that kill it mid-task.
 struct ReactorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reactor",
@@ -17,8 +19,7 @@ struct ReactorCommand: AsyncParsableCommand {
             Opens <data>/log for writing, resumes from <data>/reactor/checkpoint and runs queued \
             auto-labeling tasks. With --print-events, prints one line per event the reactor appends \
             ("EVENT <position> <type>"), for tests that kill it mid-task.
-            """,
-        shouldDisplay: false)
+            """)
 
     @OptionGroup var data: DataDirectoryOptions
     @Option(help: "Tasks running at once.") var workers = 1

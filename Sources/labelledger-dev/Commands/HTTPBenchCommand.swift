@@ -2,6 +2,7 @@ import ArgumentParser
 import EventLog
 import Foundation
 import Hummingbird
+import LabelLedgerCommandLine
 import LabelLedgerServer
 import LabelingDomain
 import LabelingService

@@ -5,7 +5,7 @@ import LabelingDomain
 import LabelingService
 import Projections
 
-/// Hidden: writes the golden event logs of `Snapshots/projections/` and the expected dump
+/// Writes the golden event logs of `Snapshots/projections/` and the expected dump
 /// of every projection, from the real handwritten digits (`digits.csv.gz`). Run through
 /// `Tools/generate-projection-snapshots`.
 ///
@@ -16,7 +16,7 @@ import Projections
 /// rewrites the committed files with the same bytes unless the code changed what it writes.
 struct GoldenSnapshotCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "golden-snapshot", abstract: "Generate the projection golden snapshots.", shouldDisplay: false)
+        commandName: "golden-snapshot", abstract: "Generate the projection golden snapshots.")
 
     @Option(help: "digits.csv or digits.csv.gz (64 pixels 0–16 then the class, per row).") var digits: String
     @Option(help: "The output directory (Snapshots/projections).") var out: String
