@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Peers for Tools/eval/digits: scikit-learn and cleanlab on LabelLedger's own features and split.
 
-Reads the JSON printed by `labelledger eval-digits` (which names the features CSV), adds
+Reads the JSON printed by `labelledger-dev eval-digits` (which names the features CSV), adds
   - "sklearn": LogisticRegression(C=1) inside SelfTrainingClassifier (threshold 0.75, the
     default) on the standardised features, trained on the same hand-labeled samples, predicting
     the same unlabeled ones (no hard-example filter: its non-hard accuracy is its accuracy);
