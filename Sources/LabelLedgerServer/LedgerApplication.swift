@@ -23,6 +23,7 @@ public enum LedgerApplication {
         router.add(middleware: MetricsMiddleware())
         OperationsRoutes(support: support).registerPublic(on: router)
         let authenticated = router.group().add(middleware: AuthMiddleware(tokens: runtime.tokens))
+            .add(middleware: IdempotencyBodyMiddleware(maxBodyBytes: runtime.configuration.maxBodyBytes))
         OperationsRoutes(support: support).register(on: authenticated)
         let project = authenticated.group("v2/:project_id")
         DatasetRoutes(support: support).register(on: project)

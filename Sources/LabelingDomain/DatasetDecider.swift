@@ -95,8 +95,9 @@ struct DatasetDecider {
             return try rejectSamples(ids, by: by)
         case .markHard(let ids, let codes, let coefficient, let by):
             try DatasetRules.actor(by)
-            let reasons = try DatasetRules.hardReasons(codes)
             try DatasetRules.hardCoefficient(coefficient)
+            // A person's mark may give no reason: the event records who marked it.
+            let reasons = codes.isEmpty ? [] : try DatasetRules.hardReasons(codes)
             let (accepted, results) = try eachSample(ids, id: { $0 }) { id, _ throws(DomainError) in id }
             let events: [DomainEvent] = accepted.isEmpty ? [] : [
                 .samplesMarkedHard(SamplesMarkedHard(sampleIDs: accepted, reasons: reasons, coefficient: coefficient, by: by))

@@ -1,7 +1,8 @@
 /// A hard-example mark on a sample, independent of its labeling state.
 ///
-/// Invariants (checked by `decide`): at least one reason, no reason twice,
-/// `coefficient` in [0, 1] (1 is hardest).
+/// Invariants (checked by `decide`): no reason twice, `coefficient` in [0, 1] (1 is
+/// hardest); at least one reason unless a person set the mark (a person confirming a hard
+/// example by hand need not name a machine reason code).
 public struct HardMark: Sendable, Hashable {
     /// Who set the mark.
     public enum Origin: Sendable, Hashable {

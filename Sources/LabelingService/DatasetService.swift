@@ -22,18 +22,21 @@ import Synchronization
 /// - A repeated `commandID` appends nothing (the log's idempotency).
 /// - A dataset of any size starts from its latest valid snapshot plus the events after it;
 ///   snapshots are written every `snapshotEvery` events, off the command path.
+/// - Models belong to a project: a pre-label task on a dataset `P/<id>` can use only the
+///   models registered for project `P`; a dataset without a project only the server-wide
+///   ones (``StreamNames/modelRegistry(ofProject:)``).
 public final class DatasetService: Sendable {
     public let log: EventLog
     public let snapshots: SnapshotStore
     public let snapshotEvery: UInt64
     private let sessions = Mutex<[DatasetID: DatasetSession]>([:])
-    private let registry: ModelRegistrySession
+    /// The model registries by stream (one per project, plus the server-wide one).
+    private let registries = Mutex<[String: ModelRegistrySession]>([:])
 
     public init(log: EventLog, snapshotDirectory: URL, snapshotEvery: UInt64 = 50_000) {
         self.log = log
         self.snapshots = SnapshotStore(directory: snapshotDirectory)
         self.snapshotEvery = snapshotEvery
-        self.registry = ModelRegistrySession(log: log)
     }
 
     func session(_ id: DatasetID) -> DatasetSession {
@@ -45,6 +48,16 @@ public final class DatasetService: Sendable {
         }
     }
 
+    func registry(ofProject project: String?) -> ModelRegistrySession {
+        let stream = StreamNames.modelRegistry(ofProject: project)
+        return registries.withLock { registries in
+            if let registry = registries[stream] { return registry }
+            let registry = ModelRegistrySession(log: log, stream: stream)
+            registries[stream] = registry
+            return registry
+        }
+    }
+
     // MARK: - Commands
 
     /// Executes a dataset command.
@@ -53,28 +66,35 @@ public final class DatasetService: Sendable {
     ///   - commandID: an idempotency key; a repeated key appends nothing.
     ///   - allOrNothing: for batch commands, append nothing unless every sample succeeds
     ///     (imports); the results still say which samples failed and why.
-    /// - Throws: ``ServiceError``: `.rule` for a refused command (with the service's code).
+    ///   - expectedVersion: the dataset version the caller decided on (`If-Match`): the
+    ///     command is decided against exactly that version and appended with it as the
+    ///     log's expected version — of concurrent commands naming one version, exactly one
+    ///     is appended; nil decides against the newest state (re-deciding on a conflict).
+    /// - Throws: ``ServiceError``: `.rule` for a refused command (with the service's code),
+    ///   `.staleVersion` when the dataset is not at `expectedVersion`.
     public func execute(
         _ command: DatasetCommand, on dataset: DatasetID, actor: String, commandID: String? = nil,
-        correlationID: String = "", allOrNothing: Bool = false
+        correlationID: String = "", allOrNothing: Bool = false, expectedVersion: UInt64? = nil
     ) async throws(ServiceError) -> CommandOutcome {
         let models: ModelRegistryState
         if case .requestAutoLabeling = command {
-            models = try await registry.current()
+            models = try await registry(ofProject: StreamNames.project(of: dataset)).current()
         } else {
             models = ModelRegistryState()
         }
         return try await session(dataset).execute(
             command, actor: actor, commandID: commandID, correlationID: correlationID, models: models,
-            allOrNothing: allOrNothing)
+            allOrNothing: allOrNothing, expectedVersion: expectedVersion)
     }
 
-    /// Registers a pre-labeling model.
+    /// Registers a pre-labeling model for `project`'s datasets (nil: the server-wide registry,
+    /// for datasets without a project). A name and version is unique within one registry;
+    /// other projects neither see nor collide with it.
     @discardableResult
-    public func execute(_ command: ModelRegistryCommand, actor: String, commandID: String? = nil) async throws(ServiceError)
-        -> AppendResult?
-    {
-        try await registry.execute(command, actor: actor, commandID: commandID)
+    public func execute(
+        _ command: ModelRegistryCommand, project: String? = nil, actor: String, commandID: String? = nil
+    ) async throws(ServiceError) -> AppendResult? {
+        try await registry(ofProject: project).execute(command, actor: actor, commandID: commandID)
     }
 
     // MARK: - Queries
@@ -94,9 +114,14 @@ public final class DatasetService: Sendable {
         try await session(dataset).info()
     }
 
-    /// The model registry including every durable event.
-    public func models() async throws(ServiceError) -> ModelRegistryState {
-        try await registry.current()
+    /// The model registry of `project` (nil: the server-wide one) including every durable event.
+    public func models(project: String? = nil) async throws(ServiceError) -> ModelRegistryState {
+        try await registry(ofProject: project).current()
+    }
+
+    /// The models a pre-label task on `dataset` may use: its project's registry.
+    public func models(usableBy dataset: DatasetID) async throws(ServiceError) -> ModelRegistryState {
+        try await models(project: StreamNames.project(of: dataset))
     }
 
     /// Writes a snapshot of the dataset now; returns the stream version it holds (0, writing

@@ -52,23 +52,34 @@ actor DatasetSession {
     /// Decides `command`, appends its events with the state's version as the expected
     /// version, and advances the state. On a version conflict (another process appended)
     /// it catches up and decides again, up to `attempts` times.
+    ///
+    /// With `expectedVersion` (a client's `If-Match`) the command is decided once, against
+    /// the state at exactly that version, and appended with exactly that expected version:
+    /// one decision, one append, never a re-decision. When the stream is at another version
+    /// it throws ``ServiceError/staleVersion(dataset:expected:actual:)`` — unless
+    /// `commandID` was already appended, which the log answers first (an idempotent retry).
     func execute(
         _ command: DatasetCommand, actor: String, commandID: String?, correlationID: String,
-        models: ModelRegistryState, allOrNothing: Bool = false, attempts: Int = 3
+        models: ModelRegistryState, allOrNothing: Bool = false, expectedVersion: UInt64? = nil, attempts: Int = 3
     ) async throws(ServiceError) -> CommandOutcome {
         // The actor is reentrant across the append's suspension: without this turn-taking,
         // two commands would decide against the same version and one would conflict.
         await takeTurn()
         defer { passTurn() }
-        for _ in 0..<attempts {
+        for _ in 0..<(expectedVersion == nil ? attempts : 1) {
             try catchUp()
+            let stale = expectedVersion.map { $0 != state.version } ?? false
+            // Stale without a command id: nothing the log could deduplicate, refuse now.
+            if stale, commandID == nil { throw staleVersion(expectedVersion) }
             let decision: Decision
             do {
                 decision = try decide(command, state: state, models: models)
             } catch {
+                if stale { throw staleVersion(expectedVersion) }
                 throw .rule(error)
             }
             guard !decision.events.isEmpty, !(allOrNothing && decision.results.contains { !$0.success }) else {
+                if stale { throw staleVersion(expectedVersion) }
                 return CommandOutcome(decision: decision, append: nil, version: state.version)
             }
             let proposed = decision.events.map { event in
@@ -80,9 +91,16 @@ actor DatasetSession {
             let result: AppendResult
             do {
                 result = try await log.append(
-                    stream: stream, expectedVersion: .exact(state.version), events: proposed, commandID: commandID)
+                    stream: stream, expectedVersion: .exact(expectedVersion ?? state.version), events: proposed,
+                    commandID: commandID)
             } catch let error as LogError {
-                if case .wrongExpectedVersion = error { continue }
+                if case .wrongExpectedVersion = error {
+                    if expectedVersion != nil {
+                        try catchUp()
+                        throw staleVersion(expectedVersion)
+                    }
+                    continue
+                }
                 throw .log(error)
             } catch {
                 throw .log(.failed(reason: "\(error)"))
@@ -99,6 +117,10 @@ actor DatasetSession {
             return CommandOutcome(decision: decision, append: result, version: state.version)
         }
         throw .tooManyConflicts(dataset: datasetID.rawValue, attempts: attempts)
+    }
+
+    private func staleVersion(_ expected: UInt64?) -> ServiceError {
+        .staleVersion(dataset: datasetID.rawValue, expected: expected ?? 0, actual: state.version)
     }
 
     // MARK: - Turn-taking

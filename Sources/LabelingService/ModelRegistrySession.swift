@@ -1,17 +1,20 @@
 import EventLog
 import LabelingDomain
 
-/// The model registry's state and the one place its commands are decided (stream `models`).
+/// One model registry's state and the one place its commands are decided: a project's
+/// (stream `models/<project>`) or the server-wide one (`models`), see ``StreamNames``.
 actor ModelRegistrySession {
     let log: EventLog
+    let stream: String
     private var state = ModelRegistryState()
 
-    init(log: EventLog) {
+    init(log: EventLog, stream: String) {
         self.log = log
+        self.stream = stream
     }
 
     func current() throws(ServiceError) -> ModelRegistryState {
-        try DatasetStream.forEach(in: log, stream: StreamNames.modelRegistry, fromVersion: state.version + 1) {
+        try DatasetStream.forEach(in: log, stream: stream, fromVersion: state.version + 1) {
             recorded, event throws(ServiceError) in
             evolve(&state, event)
             state.version = recorded.streamVersion
@@ -33,7 +36,7 @@ actor ModelRegistrySession {
             }
             do {
                 let result = try await log.append(
-                    stream: StreamNames.modelRegistry, expectedVersion: .exact(registry.version), events: proposed,
+                    stream: stream, expectedVersion: .exact(registry.version), events: proposed,
                     commandID: commandID)
                 _ = try current()
                 return result
@@ -46,6 +49,6 @@ actor ModelRegistrySession {
                 throw .log(.failed(reason: "\(error)"))
             }
         }
-        throw .tooManyConflicts(dataset: StreamNames.modelRegistry, attempts: 3)
+        throw .tooManyConflicts(dataset: stream, attempts: 3)
     }
 }

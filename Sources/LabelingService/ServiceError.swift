@@ -11,6 +11,9 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     case undecodableEvent(position: UInt64, type: String, reason: String)
     /// Other writers kept changing the dataset while the command was being decided.
     case tooManyConflicts(dataset: String, attempts: Int)
+    /// The command named the dataset version it was decided for (a client's `If-Match`) and
+    /// the dataset is at another: nothing was appended. The API's 412, with its code.
+    case staleVersion(dataset: String, expected: UInt64, actual: UInt64)
 
     public var code: String {
         switch self {
@@ -18,6 +21,7 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .log(error): error.code
         case .undecodableEvent: "LabelLedger.Service.001"
         case .tooManyConflicts: "LabelLedger.Service.002"
+        case .staleVersion: "LabelLedger.API.412"
         }
     }
 
@@ -29,6 +33,8 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
             "the event at position \(position) (type \(type)) cannot be decoded: \(reason)"
         case let .tooManyConflicts(dataset, attempts):
             "dataset '\(dataset)' changed concurrently \(attempts) times while deciding the command; retry it"
+        case let .staleVersion(_, expected, actual):
+            "the dataset is at version \(actual), If-Match expected \(expected)"
         }
     }
 
@@ -42,6 +48,7 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
             else if case .eventTooLarge = error { 413 } else { 500 }
         case .undecodableEvent: 500
         case .tooManyConflicts: 409
+        case .staleVersion: 412
         }
     }
 

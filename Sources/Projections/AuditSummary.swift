@@ -29,7 +29,9 @@ enum AuditSummary {
         case .samplesRejected(let e):
             "rejected \(count(e.samples.count, "sample"))"
         case .samplesMarkedHard(let e):
-            "marked \(count(e.sampleIDs.count, "sample")) hard: reasons \(e.reasons.map(\.rawValue)) coefficient \(FixedDecimal.text(e.coefficient, places: 3))"
+            "marked \(count(e.sampleIDs.count, "sample")) hard: "
+                + (e.reasons.isEmpty ? "by hand, no reason" : "reasons \(e.reasons.map(\.rawValue))")
+                + " coefficient \(FixedDecimal.text(e.coefficient, places: 3))"
         case .hardMarksCleared(let e):
             "cleared the hard mark of \(count(e.sampleIDs.count, "sample"))"
         case .autoLabelTaskQueued(let e):

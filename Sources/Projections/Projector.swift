@@ -249,7 +249,7 @@ public actor Projector {
         var decoded: [Decoded] = []
         decoded.reserveCapacity(events.count)
         for event in events {
-            guard event.streamID.hasPrefix(StreamNames.datasetPrefix) || event.streamID == StreamNames.modelRegistry else {
+            guard event.streamID.hasPrefix(StreamNames.datasetPrefix) || StreamNames.isModelRegistry(event.streamID) else {
                 decoded.append((event, nil))
                 continue
             }

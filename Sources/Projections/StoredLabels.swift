@@ -142,9 +142,10 @@ enum StoredLabels {
             .joined(separator: ", ") + "]"
     }
 
+    /// A mark has a coefficient (a person's may have no reason); no coefficient: not hard.
     static func hardText(reasons: [Int], coefficient: Double?) -> String {
-        guard !reasons.isEmpty else { return "not hard" }
-        return "hard [" + reasons.map(String.init).joined(separator: ",") + "]"
+        guard !reasons.isEmpty || coefficient != nil else { return "not hard" }
+        return "hard [" + (reasons.isEmpty ? "no reason" : reasons.map(String.init).joined(separator: ",")) + "]"
             + (coefficient.map { " " + FixedDecimal.text($0, places: 3) } ?? "")
     }
 

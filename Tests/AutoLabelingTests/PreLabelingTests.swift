@@ -9,6 +9,22 @@ import TestSupport
 struct PreLabelingTests {
     static var repositoryRoot: URL { TestData.repositoryRoot }
 
+    /// The absolute path of the `python3` on the test's `PATH`: a model runs with a fixed
+    /// system `PATH` (`ExternalModelRunner.environment`), so it is registered by full path.
+    static var python3: String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import sys; print(sys.executable)"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return "/usr/bin/python3" }
+        let path = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let trimmed = path.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? "/usr/bin/python3" : trimmed
+    }
+
     static var scikitLearnMissing: String? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -34,7 +50,7 @@ struct PreLabelingTests {
         let model = ModelRef(name: "digits-sklearn", version: "1")
         let script = Self.repositoryRoot.appendingPathComponent("Tools/models/digits_sklearn.py").path
         _ = try await fixture.service.execute(.registerModel(
-            model, type: .imageClassification, commandLine: ["/usr/bin/env", "python3", script], timeoutSeconds: 300,
+            model, type: .imageClassification, commandLine: [Self.python3, script], timeoutSeconds: 300,
             by: "ops", at: Instant(Date())), actor: "ops")
         fixture.startReactor()
         try await fixture.queue("ds", "t1", type: .preLabel, model: model)

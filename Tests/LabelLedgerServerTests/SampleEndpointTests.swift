@@ -85,6 +85,31 @@ import TestSupport
         }
     }
 
+    /// "Confirm Hard Example" by hand: a person marks a sample with no machine reason code;
+    /// it lands in the hard tab, and its history says who marked it.
+    @Test func a_person_marks_a_sample_hard_without_a_reason() async throws {
+        try await ServerFixture.run { fixture, client in
+            let dataset = try await client.createDataset()
+            let ids = try await client.addSamples(dataset, count: 2)
+            let hard = try await client.call(
+                .post, dataset + "/data-annotations/samples/hard", token: fixture.labeler, json: ["samples": [ids[0]], "hard": true])
+            #expect(hard.status == .ok, "\(hard.text)")
+            #expect((hard.json["success"] as? Bool) == true, "\(hard.text)")
+
+            let hardTab = try await client.call(.get, dataset + "/data-annotations/samples?hard=1", token: fixture.labeler)
+            let samples = (hardTab.json["samples"] as? [[String: Any]]) ?? []
+            #expect(samples.compactMap { $0["sample_id"] as? String } == [ids[0]])
+            let metadata = samples.first?["metadata"] as? [String: Any]
+            #expect(metadata?["@modelarts:hard"] as? Int == 1)
+            #expect(metadata?["@modelarts:hard_reasons"] as? [Int] == [])
+            let history = try await client.call(.get, dataset + "/data-annotations/samples/\(ids[0])/history", token: fixture.labeler)
+            let last = ((history.json["entries"] as? [[String: Any]]) ?? []).last
+            #expect(last?["event"] as? String == "SamplesMarkedHard")
+            #expect(last?["actor"] as? String == "leo")
+            #expect(last?["after"] as? String == "hard [no reason] 1.000", "\(history.text)")
+        }
+    }
+
     @Test func machine_samples_are_confirmed_rejected_and_marked_hard() async throws {
         let fixture = try await ServerFixture.make()
         defer { Task { await fixture.cleanup() } }

@@ -273,12 +273,17 @@ extension EndpointErrorSuites {
             }
         }
 
-        @Test func a_hard_mark_is_refused_without_a_reason() async throws {
+        @Test func a_hard_mark_with_a_bad_coefficient_names_the_coefficient_whatever_the_reasons() async throws {
             try await ServerFixture.run { fixture, client in
                 let dataset = try await client.createDataset()
                 let ids = try await client.addSamples(dataset, count: 1)
-                let reply = try await client.call(.post, Self.samples(dataset) + "/hard", token: fixture.labeler, json: ["samples": ids, "hard": true])
-                expectError(reply, .badRequest, "LabelLedger.1026")
+                for reasons in [[Int](), [99]] {
+                    let reply = try await client.call(
+                        .post, Self.samples(dataset) + "/hard", token: fixture.labeler,
+                        json: ["samples": ids, "hard": true, "reasons": reasons, "coefficient": 2])
+                    expectError(reply, .badRequest, "LabelLedger.1024")
+                    #expect(reply.errorMessage?.contains("coefficient 2") == true, "\(reply.text)")
+                }
             }
         }
 

@@ -51,10 +51,11 @@ struct ServerFixture {
         try? FileManager.default.removeItem(at: root)
     }
 
-    /// Runs `body` against the router (no network).
-    func test(_ body: @escaping @Sendable (Client) async throws -> Void) async throws {
+    /// Runs `body` against the router (no network), or with `.ahc(.http)` against a real
+    /// server on a local port through a pool of HTTP connections (requests truly concurrent).
+    func test(_ setup: TestingSetup = .router, _ body: @escaping @Sendable (Client) async throws -> Void) async throws {
         let app = Application(router: LedgerApplication.router(runtime: runtime))
-        try await app.test(.router) { client in try await body(Client(client: client, fixture: self)) }
+        try await app.test(setup) { client in try await body(Client(client: client, fixture: self)) }
     }
 
     struct Reply: Sendable {

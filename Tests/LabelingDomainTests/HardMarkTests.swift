@@ -43,9 +43,19 @@ import Testing
         #expect(harness.refusal(.markHard(["s0"], reasonCodes: [1, code], coefficient: 0.5, by: "ana")) == .invalidHardReason(code))
     }
 
-    @Test func a_mark_needs_a_reason() throws {
+    @Test func a_person_marks_a_sample_hard_without_a_reason() throws {
         var harness = try Harness.classification(samples: 1)
-        #expect(harness.refusal(.markHard(["s0"], reasonCodes: [], coefficient: 0.5, by: "ana")) == .missingHardReason)
+        let decision = try harness.run(.markHard(["s0"], reasonCodes: [], coefficient: 1, by: "ana"))
+        #expect(decision.results.allSatisfy { $0.success })
+        #expect(harness.state.samples["s0"]?.hardMark == HardMark(reasons: [], coefficient: 1, origin: .person("ana")))
+        #expect(harness.state.hardSampleCount == 1)
+        #expect(harness.state.hardReasonCounts.isEmpty)
+    }
+
+    @Test func a_bad_coefficient_is_refused_before_the_reasons_are_looked_at() throws {
+        var harness = try Harness.classification(samples: 1)
+        #expect(harness.refusal(.markHard(["s0"], reasonCodes: [], coefficient: 2, by: "ana")) == .invalidHardCoefficient(2))
+        #expect(harness.refusal(.markHard(["s0"], reasonCodes: [99], coefficient: 2, by: "ana")) == .invalidHardCoefficient(2))
     }
 
     @Test func every_reason_code_of_the_service_table_is_known() {

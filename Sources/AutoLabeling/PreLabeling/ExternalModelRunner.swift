@@ -10,6 +10,12 @@ import Glibc
 /// The command is started as `commandLine[0] commandLine[1…] <input.manifest> <output.manifest>`
 /// with no shell. Its stderr is captured (last 4 000 characters) into the error of a failed run.
 ///
+/// The command runs as the server's user, with that user's rights over files: registering a
+/// model is an admin's act. It inherits nothing of the server's environment (no tokens,
+/// no configuration): it sees only ``environment(workingDirectory:)`` — `PATH`, `LANG`,
+/// `HOME` and `TMPDIR` — and starts in a fresh working directory of its own (which holds
+/// the two manifests), removed with everything in it when the run ends.
+///
 /// Invariants: the process never outlives the call — on timeout, on cancellation (a stop
 /// request) or on return it is killed (SIGTERM, then SIGKILL after one second);
 /// a non-zero exit or a timeout is an error, never an empty result.
@@ -47,6 +53,8 @@ public struct ExternalModelRunner: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: model.commandLine[0])
         process.arguments = Array(model.commandLine.dropFirst()) + [input.path, output.path]
+        process.currentDirectoryURL = work
+        process.environment = Self.environment(workingDirectory: work)
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         let stderrHandle = try FileHandle(forWritingTo: stderrURL)
@@ -76,6 +84,15 @@ public struct ExternalModelRunner: Sendable {
             throw AutoLabelingError.modelExited(model: model.ref.description, status: process.terminationStatus, stderr: stderr)
         }
         return try parse(output, labelNames: labelNames)
+    }
+
+    /// The whole environment of a model process: a fixed `PATH` of the system's directories,
+    /// the C locale with UTF-8, and `HOME` and `TMPDIR` in the run's own directory.
+    static func environment(workingDirectory: URL) -> [String: String] {
+        [
+            "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8",
+            "HOME": workingDirectory.path, "TMPDIR": workingDirectory.path,
+        ]
     }
 
     /// Ends the model and everything it started: SIGTERM to the process tree, SIGKILL to

@@ -183,7 +183,7 @@ struct TaskDriver: Sendable {
     func runPreLabeling() async throws {
         let (state, task) = try await currentTask()
         guard let ref = task.model else { throw AutoLabelingError.modelNotRegistered("(none)") }
-        guard let model = try await service.models().models[ref] else {
+        guard let model = try await service.models(usableBy: dataset).models[ref] else {
             throw AutoLabelingError.modelNotRegistered(ref.description)
         }
         let samples = try await decode(state, task: task, includeLabeled: true)

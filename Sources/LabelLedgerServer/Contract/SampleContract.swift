@@ -141,7 +141,8 @@ struct SampleIDsRequest: Codable, Sendable {
 
 struct HardMarkRequest: Codable, Sendable {
     var samples: [String]
-    /// true: mark (needs reasons); false: clear the mark.
+    /// true: mark (reasons optional: a person's mark needs no machine reason code); false:
+    /// clear the mark.
     var hard: Bool
     var reasons: [Int]?
     var coefficient: Double?

@@ -34,7 +34,7 @@ struct DatasetRoutes: Sendable {
                     id: id, name: body.dataset_name, typeCode: body.dataset_type,
                     labels: LabelDTO.definitions(body.labels ?? [], existing: []),
                     description: body.description ?? "", by: identity.name, at: .now),
-                on: id, identity: identity, commandID: commandID)
+                on: id, identity: identity, commandID: commandID, ifMatch: nil)
             return (CreateDatasetResponse(dataset_id: String(hex)), outcome.version)
         }
     }
@@ -94,10 +94,11 @@ struct DatasetRoutes: Sendable {
     /// queued or running: stop it first.
     @Sendable func delete(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, identity) = try support.datasetID(context, role: .admin)
-        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
+        let ifMatch = try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         return try await support.once(request, identity: identity) { commandID in
             let outcome = try await support.execute(
-                .deleteDataset(by: identity.name, at: .now), on: dataset, identity: identity, commandID: commandID)
+                .deleteDataset(by: identity.name, at: .now), on: dataset, identity: identity, commandID: commandID,
+                ifMatch: ifMatch)
             return (VersionResponse(success: true, version: outcome.version), outcome.version)
         }
     }
@@ -134,13 +135,13 @@ struct DatasetRoutes: Sendable {
     @Sendable func addLabels(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, identity) = try support.datasetID(context, role: .admin)
         let body = try await support.decode(LabelsRequest.self, from: request)
-        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
+        let ifMatch = try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         return try await support.once(request, identity: identity, status: .created) { commandID in
             // Default colours skip the ones the dataset's labels use.
             let existing = try await support.info(dataset).labels
             let outcome = try await support.execute(
                 .addLabels(LabelDTO.definitions(body.labels, existing: existing), by: identity.name),
-                on: dataset, identity: identity, commandID: commandID)
+                on: dataset, identity: identity, commandID: commandID, ifMatch: ifMatch)
             return (VersionResponse(success: true, version: outcome.version), outcome.version)
         }
     }
@@ -155,13 +156,14 @@ struct DatasetRoutes: Sendable {
                 .contentTooLarge, code: "LabelLedger.API.4325",
                 "the request renames \(body.labels.count) labels; at most \(LabelDefinition.maximumPerDataset), the most a dataset has")
         }
-        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
+        let ifMatch = try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         return try await support.once(request, identity: identity) { commandID in
             var version: UInt64 = 0
             for (index, item) in body.labels.enumerated() {
+                // If-Match holds for the first rename; each next one follows the one before.
                 let outcome = try await support.execute(
                     .renameLabel(from: item.name, to: item.new_name, by: identity.name), on: dataset, identity: identity,
-                    commandID: commandID.map { "\($0)#\(index)" })
+                    commandID: commandID.map { "\($0)#\(index)" }, ifMatch: index == 0 ? ifMatch : ifMatch.map { _ in version })
                 version = outcome.version
             }
             return (VersionResponse(success: true, version: version), version)
@@ -173,11 +175,11 @@ struct DatasetRoutes: Sendable {
         let (dataset, identity) = try support.datasetID(context, role: .admin)
         let name = try context.parameters.require("label_name")
         let strip = request.uri.queryParameters["delete_policy"] == "1"
-        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
+        let ifMatch = try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         return try await support.once(request, identity: identity) { commandID in
             let outcome = try await support.execute(
                 .deleteLabel(name: name.removingPercentEncoding ?? name, stripFromSamples: strip, by: identity.name),
-                on: dataset, identity: identity, commandID: commandID)
+                on: dataset, identity: identity, commandID: commandID, ifMatch: ifMatch)
             return (VersionResponse(success: true, version: outcome.version), outcome.version)
         }
     }

@@ -3,6 +3,11 @@ import Hummingbird
 import LabelingDomain
 
 /// The pre-labeling model registry: `/v2/{project_id}/models`.
+///
+/// Models belong to a project: registered under `/v2/P/models`, listed there only, usable
+/// only by pre-label tasks on P's datasets; another project may register the same name and
+/// version independently. A model's command runs as the server's user, with the server's
+/// rights (see `PRELABEL.md`): registering one is an admin's act.
 struct ModelRoutes: Sendable {
     let support: RouteSupport
 
@@ -30,8 +35,9 @@ struct ModelRoutes: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: LedgerRequestContext) async throws -> ModelList {
-        _ = try context.require(.labeler, project: try context.parameters.require("project_id"))
-        let registry = try await support.service.models()
+        let project = try context.parameters.require("project_id")
+        _ = try context.require(.labeler, project: project)
+        let registry = try await support.service.models(project: project)
         return ModelList(models: registry.models.values.sorted { $0.ref < $1.ref }.map {
             ModelDTO(model_id: "\($0.ref.name):\($0.ref.version)", model_name: $0.ref.name, model_version: $0.ref.version,
                      model_type: $0.type.rawValue, command: $0.commandLine, timeout_seconds: $0.timeoutSeconds)
@@ -39,14 +45,15 @@ struct ModelRoutes: Sendable {
     }
 
     @Sendable func create(_ request: Request, context: LedgerRequestContext) async throws -> Response {
-        let identity = try context.require(.admin, project: try context.parameters.require("project_id"))
+        let project = try context.parameters.require("project_id")
+        let identity = try context.require(.admin, project: project)
         let body = try await support.decode(RegisterRequest.self, from: request)
         guard let type = LabelingType(rawValue: body.model_type) else { throw APIError.badRequest("model_type must be 0 or 1") }
         return try await support.once(request, identity: identity, status: .created) { commandID in
             try await support.service.execute(
                 .registerModel(ModelRef(name: body.model_name, version: body.model_version), type: type, commandLine: body.command,
                                timeoutSeconds: body.timeout_seconds ?? 600, by: identity.name, at: .now),
-                actor: identity.name, commandID: commandID)
+                project: project, actor: identity.name, commandID: commandID)
             return (["model_id": "\(body.model_name):\(body.model_version)"], nil)
         }
     }

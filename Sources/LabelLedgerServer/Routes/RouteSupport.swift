@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import Metrics
@@ -49,12 +50,16 @@ struct RouteSupport: Sendable {
         dataset.rawValue.split(separator: "/", maxSplits: 1).last.map(String.init) ?? dataset.rawValue
     }
 
+    static func bodyTooLarge(_ limit: Int) -> APIError {
+        APIError(.contentTooLarge, code: "LabelLedger.API.413", "the request body exceeds \(limit) bytes")
+    }
+
     func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: runtime.configuration.maxBodyBytes)
         } catch {
-            throw APIError(.contentTooLarge, code: "LabelLedger.API.413", "the request body exceeds \(runtime.configuration.maxBodyBytes) bytes")
+            throw Self.bodyTooLarge(runtime.configuration.maxBodyBytes)
         }
         let value: T
         do {
@@ -83,51 +88,94 @@ struct RouteSupport: Sendable {
         }
     }
 
-    /// `If-Match: "<version>"`: 412 unless the dataset is at that version.
-    func checkIfMatch(_ request: Request, state: DatasetInfo) throws {
-        guard let raw = request.headers[.ifMatch] else { return }
+    /// The dataset version `If-Match: "<version>"` names; nil without the header or with `*`.
+    /// 400 when it is not a version.
+    func ifMatchVersion(_ request: Request) throws -> UInt64? {
+        guard let raw = request.headers[.ifMatch] else { return nil }
         let text = raw.trimmingCharacters(in: CharacterSet(charactersIn: "\" W/"))
-        guard text != "*" else { return }
+        guard text != "*" else { return nil }
         guard let expected = UInt64(text) else {
             throw APIError.badRequest("If-Match must be a dataset version such as \"42\"")
         }
+        return expected
+    }
+
+    /// `If-Match: "<version>"`: 412 unless the dataset is at that version — the early answer,
+    /// before any work. It is not the guarantee: between this check and the append other
+    /// commands may land, so the version also goes to ``execute(_:on:identity:commandID:ifMatch:)``,
+    /// which appends with it as the log's expected version.
+    /// - Returns: the version `If-Match` names (nil: none).
+    @discardableResult
+    func checkIfMatch(_ request: Request, state: DatasetInfo) throws -> UInt64? {
+        guard let expected = try ifMatchVersion(request) else { return nil }
         guard expected == state.version else {
-            throw APIError(.preconditionFailed, code: "LabelLedger.API.412", "the dataset is at version \(state.version), If-Match expected \(expected)")
+            throw APIError(ServiceError.staleVersion(dataset: state.id.rawValue, expected: expected, actual: state.version))
         }
+        return expected
     }
 
     /// `If-Match` (and the dataset's existence, 404) for a mutating request on `dataset`,
     /// unless the request is a retry that ``once(_:identity:status:_:)`` answers from the
     /// stored first answer: a retry gets that answer although the dataset has moved on (or
     /// was deleted) since, as `Idempotency-Key` promises.
-    func checkIfMatch(_ request: Request, dataset: DatasetID, identity: APIIdentity) async throws {
-        guard try !isRetry(request, identity: identity) else { return }
-        try checkIfMatch(request, state: try await info(dataset))
+    /// - Returns: the version `If-Match` names, for ``execute(_:on:identity:commandID:ifMatch:)``.
+    @discardableResult
+    func checkIfMatch(_ request: Request, dataset: DatasetID, identity: APIIdentity) async throws -> UInt64? {
+        guard try !isRetry(request, identity: identity) else { return try ifMatchVersion(request) }
+        return try checkIfMatch(request, state: try await info(dataset))
     }
 
     func idempotencyKey(_ request: Request) -> String? {
         request.headers[.idempotencyKey].flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
     }
 
-    /// Whether `once` holds an answer for this request's `Idempotency-Key`.
+    /// Whether `once` holds an answer for this request's `Idempotency-Key` (for this request
+    /// or, refused there with 422, for another one).
     func isRetry(_ request: Request, identity: APIIdentity) throws -> Bool {
         guard let key = idempotencyKey(request) else { return false }
-        return try runtime.idempotency.answer(scope: Self.idempotencyScope(request, identity), key: key) != nil
+        return try runtime.idempotency.answer(scope: Self.idempotencyScope(identity), key: key) != nil
     }
 
-    private static func idempotencyScope(_ request: Request, _ identity: APIIdentity) -> String {
-        identity.name + " " + request.method.rawValue + " " + request.uri.path
+    /// Keys are scoped by token name: a key names one request of one client, whatever its path.
+    private static func idempotencyScope(_ identity: APIIdentity) -> String {
+        "token " + identity.name
     }
 
-    /// Runs a mutating request once per `Idempotency-Key`: a retry gets the first answer
-    /// back and nothing is appended again (the key is also the log's command id).
+    /// What makes two requests the same request: SHA-256 of the method, the path with its
+    /// query, and the body (held in memory by ``IdempotencyBodyMiddleware``) — a JSON body as
+    /// its canonical form (keys sorted, no spaces), so that a client re-encoding the same
+    /// object in another key order is still retrying.
+    private static func fingerprint(_ request: Request) async throws -> String {
+        var body = Data()
+        for try await chunk in request.body { body.append(contentsOf: chunk.readableBytesView) }
+        if !body.isEmpty, let object = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]),
+            let canonical = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed])
+        {
+            body = canonical
+        }
+        var hash = SHA256()
+        hash.update(data: Data("\(request.method.rawValue) \(request.uri.path)?\(request.uri.query ?? "")\n".utf8))
+        hash.update(data: body)
+        return hash.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Runs a mutating request once per `Idempotency-Key`: a retry (the same method, path,
+    /// query and body) gets the first answer back and nothing is appended again (the key is
+    /// also the log's command id). A key reused for another request answers 422
+    /// `LabelLedger.API.4300` and changes nothing.
     func once<T: Encodable & Sendable>(
         _ request: Request, identity: APIIdentity, status: HTTPResponse.Status = .ok,
         _ body: @Sendable (_ commandID: String?) async throws -> (T, UInt64?)
     ) async throws -> Response {
         let key = idempotencyKey(request)
-        let scope = Self.idempotencyScope(request, identity)
+        let scope = Self.idempotencyScope(identity)
+        let fingerprint = key == nil ? "" : try await Self.fingerprint(request)
         if let key, let answer = try runtime.idempotency.answer(scope: scope, key: key) {
+            guard answer.fingerprint == fingerprint else {
+                throw APIError(
+                    .unprocessableContent, code: "LabelLedger.API.4300",
+                    "Idempotency-Key '\(key)' was used for another request (a different method, path, query or body); send a new key for a new request")
+            }
             var response = Response(
                 status: HTTPResponse.Status(code: answer.status), headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
@@ -136,18 +184,25 @@ struct RouteSupport: Sendable {
         }
         let (value, version) = try await body(key.map { "\(identity.name):\($0)" })
         let data = try JSONEncoder().encode(value)
-        if let key { try runtime.idempotency.save(.init(status: Int(status.code), body: data), scope: scope, key: key) }
+        if let key {
+            try runtime.idempotency.save(.init(status: Int(status.code), body: data, fingerprint: fingerprint), scope: scope, key: key)
+        }
         var response = Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
         if let version { response.headers[.eTag] = "\"\(version)\"" }
         return response
     }
 
     /// Executes a dataset command and waits until the projections include it.
+    /// - Parameter ifMatch: the version the request's `If-Match` names: the command is
+    ///   decided against that version and appended with it as the expected version, so of
+    ///   concurrent requests naming one version exactly one is appended and the others get
+    ///   412 (`LabelLedger.API.412`).
     func execute(
-        _ command: DatasetCommand, on dataset: DatasetID, identity: APIIdentity, commandID: String?
+        _ command: DatasetCommand, on dataset: DatasetID, identity: APIIdentity, commandID: String?, ifMatch: UInt64?
     ) async throws -> CommandOutcome {
         let start = ContinuousClock.now
-        let outcome = try await service.execute(command, on: dataset, actor: identity.name, commandID: commandID)
+        let outcome = try await service.execute(
+            command, on: dataset, actor: identity.name, commandID: commandID, expectedVersion: ifMatch)
         if outcome.append != nil {
             // Decide + append + fsync, the latency an API client pays for durability.
             Timer(label: "labelledger_command_append_seconds").record(duration: ContinuousClock.now - start)

@@ -32,7 +32,8 @@ struct SampleRoutes: Sendable {
         let body = try await support.decode(AddSamplesRequest.self, from: request)
         guard !body.samples.isEmpty else { throw APIError.badRequest("samples must not be empty") }
         let state = try await support.info(dataset)
-        if try !support.isRetry(request, identity: identity) { try support.checkIfMatch(request, state: state) }
+        let ifMatch = try support.isRetry(request, identity: identity)
+            ? try support.ifMatchVersion(request) : try support.checkIfMatch(request, state: state)
         let machine = body.final_annotation == false
         return try await support.once(request, identity: identity) { commandID in
             // One slot per requested sample: nil until the domain has decided it.
@@ -48,7 +49,7 @@ struct SampleRoutes: Sendable {
             }
             var version = state.version
             if !samples.isEmpty {
-                let outcome = try await support.execute(.addSamples(samples, by: identity.name), on: dataset, identity: identity, commandID: commandID)
+                let outcome = try await support.execute(.addSamples(samples, by: identity.name), on: dataset, identity: identity, commandID: commandID, ifMatch: ifMatch)
                 var decided = outcome.decision.results.makeIterator()
                 results = results.map { $0 ?? decided.next().map(SampleResultDTO.init) }
                 version = outcome.version
@@ -240,54 +241,56 @@ struct SampleRoutes: Sendable {
         let (dataset, identity) = try support.datasetID(context)
         let body = try await support.decode(UpdateSamplesRequest.self, from: request)
         guard !body.samples.isEmpty else { throw APIError.badRequest("samples must not be empty") }
-        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
+        let ifMatch = try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         var updates: [SampleLabelUpdate] = []
         for item in body.samples {
             updates.append(SampleLabelUpdate(sampleID: SampleID(item.sample_id), labels: try (item.labels ?? []).map { try $0.manualLabel() }))
         }
-        return try await batch(request, identity: identity, dataset: dataset, .updateSampleLabels(updates, by: identity.name))
+        return try await batch(request, identity: identity, dataset: dataset, ifMatch: ifMatch, .updateSampleLabels(updates, by: identity.name))
     }
 
     @Sendable func delete(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, identity) = try support.datasetID(context, role: .admin)
         let body = try await support.decode(SampleIDsRequest.self, from: request)
-        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
-        return try await batch(request, identity: identity, dataset: dataset, .deleteSamples(body.samples.map { SampleID($0) }, by: identity.name))
+        let ifMatch = try await support.checkIfMatch(request, dataset: dataset, identity: identity)
+        return try await batch(request, identity: identity, dataset: dataset, ifMatch: ifMatch, .deleteSamples(body.samples.map { SampleID($0) }, by: identity.name))
     }
 
     @Sendable func confirm(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, identity) = try support.datasetID(context)
         let body = try await support.decode(UpdateSamplesRequest.self, from: request)
-        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
+        let ifMatch = try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         var confirmations: [SampleConfirmation] = []
         for item in body.samples {
             confirmations.append(SampleConfirmation(
                 sampleID: SampleID(item.sample_id), correctedLabels: try item.labels.map { try $0.map { try $0.manualLabel() } }))
         }
-        return try await batch(request, identity: identity, dataset: dataset, .confirmSamples(confirmations, by: identity.name))
+        return try await batch(request, identity: identity, dataset: dataset, ifMatch: ifMatch, .confirmSamples(confirmations, by: identity.name))
     }
 
     @Sendable func reject(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, identity) = try support.datasetID(context)
         let body = try await support.decode(SampleIDsRequest.self, from: request)
-        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
-        return try await batch(request, identity: identity, dataset: dataset, .rejectSamples(body.samples.map { SampleID($0) }, by: identity.name))
+        let ifMatch = try await support.checkIfMatch(request, dataset: dataset, identity: identity)
+        return try await batch(request, identity: identity, dataset: dataset, ifMatch: ifMatch, .rejectSamples(body.samples.map { SampleID($0) }, by: identity.name))
     }
 
     @Sendable func hard(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, identity) = try support.datasetID(context)
         let body = try await support.decode(HardMarkRequest.self, from: request)
-        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
+        let ifMatch = try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         let ids = body.samples.map { SampleID($0) }
         let command: DatasetCommand = body.hard
             ? .markHard(ids, reasonCodes: body.reasons ?? [], coefficient: body.coefficient ?? 1, by: identity.name)
             : .clearHard(ids, by: identity.name)
-        return try await batch(request, identity: identity, dataset: dataset, command)
+        return try await batch(request, identity: identity, dataset: dataset, ifMatch: ifMatch, command)
     }
 
-    private func batch(_ request: Request, identity: APIIdentity, dataset: DatasetID, _ command: DatasetCommand) async throws -> Response {
+    private func batch(
+        _ request: Request, identity: APIIdentity, dataset: DatasetID, ifMatch: UInt64?, _ command: DatasetCommand
+    ) async throws -> Response {
         try await support.once(request, identity: identity) { commandID in
-            let outcome = try await support.execute(command, on: dataset, identity: identity, commandID: commandID)
+            let outcome = try await support.execute(command, on: dataset, identity: identity, commandID: commandID, ifMatch: ifMatch)
             let results = outcome.decision.results.map(SampleResultDTO.init)
             return (ResultsResponse(success: results.allSatisfy(\.success), results: results, version: outcome.version), outcome.version)
         }

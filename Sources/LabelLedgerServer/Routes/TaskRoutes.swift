@@ -35,12 +35,12 @@ struct TaskRoutes: Sendable {
         case "accurate": algorithm = .accurate
         default: throw APIError.badRequest("algorithm_type must be fast or accurate")
         }
-        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
+        let ifMatch = try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         return try await support.once(request, identity: identity) { commandID in
             let outcome = try await support.execute(
                 .configureContinuousAutoLabeling(
                     newSamples: body.new_sample_threshold, algorithm: algorithm, by: identity.name, at: .now),
-                on: dataset, identity: identity, commandID: commandID)
+                on: dataset, identity: identity, commandID: commandID, ifMatch: ifMatch)
             return (ContinuousAutoLabelingResponse(try await support.info(dataset).continuousAutoLabeling), outcome.version)
         }
     }
@@ -64,14 +64,14 @@ struct TaskRoutes: Sendable {
             guard let colon = id.firstIndex(of: ":") else { throw APIError.badRequest("model_id must be name:version") }
             return ModelRef(name: String(id[..<colon]), version: String(id[id.index(after: colon)...]))
         }
-        try await support.checkIfMatch(request, dataset: dataset, identity: identity)
+        let ifMatch = try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         return try await support.once(request, identity: identity) { commandID in
             let task = TaskID(UUID.random().uuidString.lowercased())
             let outcome = try await support.execute(
                 .requestAutoLabeling(
                     taskID: task, type: type, algorithm: algorithm, model: model, targetAccuracy: body.config?.target_accuracy,
                     by: identity.name, at: .now),
-                on: dataset, identity: identity, commandID: commandID)
+                on: dataset, identity: identity, commandID: commandID, ifMatch: ifMatch)
             return (TaskIDResponse(task_id: task.rawValue), outcome.version)
         }
     }
@@ -112,7 +112,7 @@ struct TaskRoutes: Sendable {
         let id = TaskID(try context.parameters.require("task_id"))
         _ = try await support.info(dataset)
         return try await support.once(request, identity: identity) { commandID in
-            let outcome = try await support.execute(.requestStop(id, by: identity.name, at: .now), on: dataset, identity: identity, commandID: commandID)
+            let outcome = try await support.execute(.requestStop(id, by: identity.name, at: .now), on: dataset, identity: identity, commandID: commandID, ifMatch: nil)
             return (StopResponse(task_id: id.rawValue, status: TaskStatus.stopping.rawValue), outcome.version)
         }
     }
