@@ -129,7 +129,7 @@ struct DomainBenchCommand: AsyncParsableCommand {
             let bytes = try JSONSerialization.data(withJSONObject: results, options: [.sortedKeys])
             print(String(decoding: bytes, as: UTF8.self))
         } else {
-            print("labelledger bench domain  (\(samples) samples, \(updates) single-sample updates, durability fsync)")
+            print("labelledger-dev bench domain  (\(samples) samples, \(updates) single-sample updates, durability fsync)")
             for key in results.keys.sorted() {
                 print(key.padding(toLength: 36, withPad: " ", startingAt: 0), String(format: "%14.2f", results[key]!))
             }

@@ -83,7 +83,7 @@ struct HTTPBenchCommand: AsyncParsableCommand {
             let bytes = try JSONSerialization.data(withJSONObject: results, options: [.sortedKeys])
             print(String(decoding: bytes, as: UTF8.self))
         } else {
-            print("labelledger bench http  (\(samples) samples, wrk -t2 -c\(connections) -d\(seconds)s, \(ProcessInfo.processInfo.activeProcessorCount) cores)")
+            print("labelledger-dev bench http  (\(samples) samples, wrk -t2 -c\(connections) -d\(seconds)s, \(ProcessInfo.processInfo.activeProcessorCount) cores)")
             for key in results.keys.sorted() {
                 print(key.padding(toLength: 36, withPad: " ", startingAt: 0), String(format: "%14.2f", results[key]!))
             }

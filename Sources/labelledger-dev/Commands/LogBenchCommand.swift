@@ -129,7 +129,7 @@ struct LogBenchCommand: AsyncParsableCommand {
             let bytes = try JSONSerialization.data(withJSONObject: results, options: [.sortedKeys])
             print(String(decoding: bytes, as: UTF8.self))
         } else {
-            print("labelledger bench log  (payload \(payload.count) B; \(ProcessInfo.processInfo.activeProcessorCount) cores)")
+            print("labelledger-dev bench log  (payload \(payload.count) B; \(ProcessInfo.processInfo.activeProcessorCount) cores)")
             for key in results.keys.sorted() {
                 print(key.padding(toLength: 36, withPad: " ", startingAt: 0), String(format: "%14.2f", results[key]!))
             }

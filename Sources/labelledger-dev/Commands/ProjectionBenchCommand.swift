@@ -167,7 +167,7 @@ struct ProjectionBenchCommand: AsyncParsableCommand {
             print(String(decoding: bytes, as: UTF8.self))
             return
         }
-        print("labelledger bench projections  (\(samples) samples, \(Int(results["generated_events"]!)) events)")
+        print("labelledger-dev bench projections  (\(samples) samples, \(Int(results["generated_events"]!)) events)")
         print(String(format: "rebuild: %.1f s, %.0f events/s; baseline read+decode %.0f events/s; ratio %.2f; projections %.0f MB",
             report.elapsed.seconds, report.eventsPerSecond, results["baseline_read_decode_events_per_s"]!,
             results["ratio_rebuild_vs_read_decode"]!, results["projection_mb"]!))
