@@ -175,7 +175,7 @@ extension Annotator {
         switch self {
         case .human: "human"
         case .activeLearning: "modelarts/active-learning"
-        case let .preLabelModel(name, version): version == Self.importedVersion ? name : "\(name)@\(version)"
+        case let .preLabelModel(name, version): version == Self.importedVersion ? name : "\(name):\(version)"
         }
     }
 }

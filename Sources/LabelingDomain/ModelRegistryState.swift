@@ -40,7 +40,7 @@ public enum ModelRegistryCommand: Sendable, Equatable {
 ///
 /// - Throws: ``DomainError/modelAlreadyRegistered(_:)`` for a name and version
 ///   registered before; ``DomainError/invalidModel(reason:)`` for an empty name
-///   or version, an empty command line or a timeout outside 1…86 400 s.
+///   or version, a `:` in either, an empty command line or a timeout outside 1…86 400 s.
 public func decide(_ command: ModelRegistryCommand, registry: ModelRegistryState) throws(DomainError) -> [DomainEvent] {
     switch command {
     case .registerModel(let ref, let type, let commandLine, let timeout, let by, let at):
@@ -48,7 +48,9 @@ public func decide(_ command: ModelRegistryCommand, registry: ModelRegistryState
         guard !ref.name.isEmpty, !ref.version.isEmpty else {
             throw .invalidModel(reason: "name and version must not be empty")
         }
+        // `:` separates name and version wherever a model is named (`<name>:<version>`).
         guard !ref.name.contains(":") else { throw .invalidModel(reason: "name '\(ref.name)' must not contain ':'") }
+        guard !ref.version.contains(":") else { throw .invalidModel(reason: "version '\(ref.version)' must not contain ':'") }
         guard let executable = commandLine.first, !executable.isEmpty else {
             throw .invalidModel(reason: "model \(ref) needs a command line")
         }

@@ -35,7 +35,7 @@ enum AuditSummary {
         case .hardMarksCleared(let e):
             "cleared the hard mark of \(count(e.sampleIDs.count, "sample"))"
         case .autoLabelTaskQueued(let e):
-            "queued \(e.taskType) task \(e.taskID)" + (e.model.map { " with model \($0.name)@\($0.version)" } ?? "")
+            "queued \(e.taskType) task \(e.taskID)" + (e.model.map { " with model \($0)" } ?? "")
         case .taskStarted(let e):
             "task \(e.taskID) initializing"
         case .taskRunning(let e):
@@ -62,7 +62,7 @@ enum AuditSummary {
                 ? "continuous auto labeling off"
                 : "continuous auto labeling after \(count(e.newSamples, "new sample")) (\(e.algorithm == .fast ? "fast" : "accurate"))"
         case .modelRegistered(let e):
-            "registered model \(e.model.name)@\(e.model.version) (\(e.type))"
+            "registered model \(e.model) (\(e.type))"
         }
     }
 

@@ -6,7 +6,10 @@ import LabelingDomain
 /// prediction keeps its machine labeler; corrected labels are the person's).
 ///
 /// Stored in `samples.annotated_by` as ``storageKey``: `person:<user>`,
-/// `active-learning`, `model:<name>@<version>`.
+/// `active-learning`, `model:<name>:<version>` — a model named as it is registered and as a
+/// task names it (`<name>:<version>`, ``LabelingDomain/ModelRef``): one spelling everywhere.
+/// A model's name never holds a `:` (the registry refuses one) and its version is what
+/// follows the last `:` (machine labels imported or uploaded have the version `imported`).
 public enum Labeler: Sendable, Hashable, CustomStringConvertible {
     case person(String)
     /// Any active-learning task.
@@ -22,16 +25,29 @@ public enum Labeler: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Parses ``storageKey`` (also the CLI/HTTP spelling); a bare word is a person.
+    /// Parses ``storageKey``; a bare word is a person.
     public init(parsing text: String) {
+        self = Self(filter: text) ?? .person(text)
+    }
+
+    /// Parses a labeler as the CLI and HTTP filters name it: `person:<user>` or a bare user
+    /// name, `active-learning`, `model:<name>:<version>`. Nil for anything else: an empty
+    /// name, or a `model:` without both a name and a version (the spelling
+    /// `model:<name>@<version>` of earlier versions included).
+    public init?(filter text: String) {
         if text == "active-learning" {
             self = .activeLearning
-        } else if text.hasPrefix("model:"), let at = text.lastIndex(of: "@") {
-            let name = text[text.index(text.startIndex, offsetBy: 6)..<at]
-            self = .model(name: String(name), version: String(text[text.index(after: at)...]))
+        } else if text.hasPrefix("model:") {
+            let reference = text.dropFirst(6)
+            guard let colon = reference.lastIndex(of: ":"), colon > reference.startIndex,
+                reference.index(after: colon) < reference.endIndex
+            else { return nil }
+            self = .model(name: String(reference[..<colon]), version: String(reference[reference.index(after: colon)...]))
         } else if text.hasPrefix("person:") {
+            guard text.count > 7 else { return nil }
             self = .person(String(text.dropFirst(7)))
         } else {
+            guard !text.isEmpty else { return nil }
             self = .person(text)
         }
     }
@@ -40,7 +56,7 @@ public enum Labeler: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .person(let user): "person:\(user)"
         case .activeLearning: "active-learning"
-        case .model(let name, let version): "model:\(name)@\(version)"
+        case .model(let name, let version): "model:\(name):\(version)"
         }
     }
 

@@ -18,9 +18,9 @@ public enum ProjectionKind: String, Sendable, CaseIterable, Hashable, CustomStri
     /// Changes whenever the rows this projection derives from the same events change.
     public var codeVersion: Int {
         switch self {
-        case .datasets: 4  // 2: index samples_by_state_hard; 3: the audit tables moved to `audit`; 4: samples_by_dataset and samples_by_state end with score
-        case .tasks: 2  // 2: result_skipped, result_skipped_samples
-        case .audit: 2  // 2: no index by recorded time
+        case .datasets: 5  // 2: index samples_by_state_hard; 3: the audit tables moved to `audit`; 4: samples_by_dataset and samples_by_state end with score; 5: a model labeler is model:<name>:<version>
+        case .tasks: 3  // 2: result_skipped, result_skipped_samples; 3: a task's model is <name>:<version>
+        case .audit: 3  // 2: no index by recorded time; 3: models named <name>:<version> in summaries
         }
     }
 

@@ -181,6 +181,16 @@ public struct ProjectionQueries: Sendable {
         return (sql, arguments)
     }
 
+    /// Whether any sample of `dataset` (in any state) has `labeler` as its labeler: a tab
+    /// filter naming a labeler the dataset has never seen is a mistake, not an empty page.
+    public func hasLabeler(_ labeler: Labeler, in dataset: DatasetID) throws(ProjectionError) -> Bool {
+        try read(.datasets) { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT EXISTS(SELECT 1 FROM samples WHERE dataset = ? AND annotated_by = ?)",
+                arguments: [dataset.rawValue, labeler.storageKey]) ?? false
+        }
+    }
+
     /// One sample, or nil when the dataset has no such sample.
     public func sample(_ id: SampleID, in dataset: DatasetID) throws(ProjectionError) -> SampleView? {
         try read(.datasets) { db in

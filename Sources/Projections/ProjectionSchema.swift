@@ -42,7 +42,7 @@ enum ProjectionSchema {
         // the sort key of every tab and the key of the keyset cursor.
         // labels: JSON of the visible labels; label_index: "name\u{1F}instances" joined by \u{1E}
         // (label names hold no control characters) so stats deltas need no JSON parsing.
-        // annotated_by: "person:<user>" | "active-learning" | "model:<name>@<version>".
+        // annotated_by: "person:<user>" | "active-learning" | "model:<name>:<version>" (``Labeler``).
         // score: the highest score among the visible labels (machine labels), else NULL.
         """
         CREATE TABLE samples(

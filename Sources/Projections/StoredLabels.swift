@@ -261,10 +261,9 @@ enum StoredLabels {
             } else if has("active-learning:") {
                 out.append(",\"annotated_by\":\"auto\",\"labeler\":\"active-learning")
             } else if has("pre-label:"), let colon = by.lastIndex(of: UInt8(ascii: ":")), colon > 9 {
+                // `pre-label:<name>:<version>` → the labeler `model:<name>:<version>`.
                 out.append(",\"annotated_by\":\"auto\",\"labeler\":\"model:")
-                out.appendRaw(UnsafeBufferPointer(rebasing: by[10..<colon]))
-                out.append("@")
-                out.appendRaw(UnsafeBufferPointer(rebasing: by[(colon + 1)...]))
+                out.appendRaw(UnsafeBufferPointer(rebasing: by[10...]))
             } else {
                 out.append(",\"annotated_by\":\"human\",\"labeler\":\"person:")
                 out.appendRaw(by)

@@ -58,11 +58,11 @@ struct TasksApplier: EventApplier {
                     requested_by, status, queued_at, last_event_at, queued_position, last_position)
                 VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
                 """).execute(arguments: [
-                    dataset, task, e.taskType.rawValue, e.algorithm.rawValue, e.model.map { "\($0.name)@\($0.version)" },
+                    dataset, task, e.taskType.rawValue, e.algorithm.rawValue, e.model.map(\.description),
                     e.targetAccuracy, e.requestedBy, TaskStatus.queuing.rawValue, e.at.microsecondsSince1970,
                     e.at.microsecondsSince1970, position, position,
                 ])
-            detail = "\(e.taskType)" + (e.model.map { " model \($0.name)@\($0.version)" } ?? " algorithm \(e.algorithm == .fast ? "fast" : "accurate")")
+            detail = "\(e.taskType)" + (e.model.map { " model \($0)" } ?? " algorithm \(e.algorithm == .fast ? "fast" : "accurate")")
         case .taskStarted(let e):
             at = e.at
             try update(dataset, task, "status = ?, started_at = ?", [TaskStatus.initializing.rawValue, e.at.microsecondsSince1970], db)

@@ -30,7 +30,7 @@ import Testing
         let registry = ModelRegistryState()
         for (ref, commandLine, timeout) in [
             (ModelRef(name: "", version: "1"), ["/x"], UInt32(60)), (ModelRef(name: "a", version: ""), ["/x"], 60),
-            (ModelRef(name: "a:b", version: "1"), ["/x"], 60), (ref, [], 60), (ref, [""], 60), (ref, ["/x"], 0),
+            (ModelRef(name: "a:b", version: "1"), ["/x"], 60), (ModelRef(name: "a", version: "1:2"), ["/x"], 60), (ref, [], 60), (ref, [""], 60), (ref, ["/x"], 0),
             (ref, ["/x"], 86_401),
         ] {
             #expect(performing: { try register(ref, in: registry, commandLine: commandLine, timeout: timeout) },

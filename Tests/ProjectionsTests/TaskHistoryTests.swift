@@ -70,7 +70,7 @@ import Testing
         #expect(view.events.map(\.position) == view.events.map(\.position).sorted())
 
         let failed = try #require(try fixture.queries.task("t2", of: "ds"))
-        #expect(failed.status == .failed && failed.type == .preLabel && failed.model == "net-ds@1")
+        #expect(failed.status == .failed && failed.type == .preLabel && failed.model == "net-ds:1")
         #expect(failed.failureCode == "LabelLedger.Task.007" && failed.failureMessage == "model exited with 3")
         #expect(failed.phases.map(\.status) == ["success", "success", "failed", "waiting", "waiting"])
         let stopped = try #require(try fixture.queries.task("t3", of: "ds"))

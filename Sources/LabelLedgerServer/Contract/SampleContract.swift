@@ -44,7 +44,7 @@ struct SampleLabelDTO: Codable, Sendable {
     var score: Double?
     /// "human" or "auto" (responses); ignored in requests: the caller's token is the annotator.
     var annotated_by: String?
-    /// Who exactly: `person:<user>`, `active-learning`, `model:<name>@<version>` (responses).
+    /// Who exactly: `person:<user>`, `active-learning`, `model:<name>:<version>` (responses).
     var labeler: String?
     var property: Property?
 

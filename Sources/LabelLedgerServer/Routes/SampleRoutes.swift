@@ -180,7 +180,14 @@ struct SampleRoutes: Sendable {
             guard hard == "0" || hard == "1" else { throw APIError.badRequest("hard must be 0 or 1") }
             sampleQuery.hard = hard == "1"
         }
-        sampleQuery.labeler = conditions["labeler"].map { Labeler(parsing: $0) }
+        if let text = conditions["labeler"] {
+            guard let labeler = Labeler(filter: text) else {
+                throw APIError.badRequest(
+                    "labeler '\(text)' is not person:<user>, a user name, active-learning or model:<name>:<version>",
+                    code: "LabelLedger.API.4301")
+            }
+            sampleQuery.labeler = labeler
+        }
         sampleQuery.namePrefix = conditions["sample_name"]
         if let token = query["cursor"] {
             guard let cursor = SampleCursor(token: String(token)) else { throw APIError.badRequest("cursor is not one this server issued") }
@@ -189,6 +196,11 @@ struct SampleRoutes: Sendable {
         let head = support.runtime.log.head
         try await support.runtime.settle(head)
         let page = try await support.projected(dataset) { try $0.sampleDocuments(sampleQuery) }
+        if page.count == 0, let labeler = sampleQuery.labeler, try !support.runtime.queries.hasLabeler(labeler, in: dataset) {
+            throw APIError.badRequest(
+                "no sample of this dataset has the labeler '\(labeler)'; a model is named model:<name>:<version>",
+                code: "LabelLedger.API.4301")
+        }
         var body = ByteBuffer()
         body.reserveCapacity(page.json.count + 80)
         body.writeString("{\"samples\":")
