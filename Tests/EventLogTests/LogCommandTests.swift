@@ -102,6 +102,16 @@ import TestSupport
         #expect(!result.errors.contains("USAGE"), "\(result)")
     }
 
+    @Test func a_failed_export_exits_1_with_the_error_alone() async throws {
+        let data = TemporaryDirectory()
+        defer { data.cleanup() }
+        let result = try await labelledger(
+            "export", "--data", data.path, "--dataset", "absent", "--format", "coco", data.file("out").path)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.errors.hasPrefix("Error: "), "\(result)")
+        #expect(!result.errors.contains("USAGE"), "\(result)")
+    }
+
     @Test func sigterm_soon_after_start_on_a_large_log_is_a_clean_stop() async throws {
         let executable = try #require(Self.executable, "labelledger was not built beside the tests")
         // Enough events that the reactor is still catching up from position 1 when the signal comes.

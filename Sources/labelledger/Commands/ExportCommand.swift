@@ -62,7 +62,7 @@ struct ExportCommand: AsyncParsableCommand {
             guard let date = ISO8601DateFormatter().date(from: asOfTime) else {
                 throw ValidationError("--as-of-time '\(asOfTime)' is not ISO 8601 (e.g. 2026-11-24T08:00:00Z)")
             }
-            position = try context.log.position(at: date)
+            do { position = try context.log.position(at: date) } catch { throw CommandFailure("\(error)") }
         }
         do {
             let snapshot = try DatasetAtPosition.replay(DatasetID(dataset), log: context.log, upTo: position)
@@ -73,7 +73,7 @@ struct ExportCommand: AsyncParsableCommand {
                 relativeTo: relativeTo.map { URL(fileURLWithPath: $0) }, to: URL(fileURLWithPath: out))
             print("exported \(summary.samples) sample(s), \(summary.annotations) annotation(s) as of position \(summary.position) to \(out)")
         } catch {
-            throw ValidationError(error.description)
+            throw CommandFailure(error.description)
         }
     }
 }
