@@ -33,6 +33,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        // Child processes (model commands, test children): spawned through its own posix_spawn shim,
+        // not Foundation's Process (whose fd scan over-reads /proc/self/fd entries in Swift 6.3.1).
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
     ],
     targets: [
         // MARK: - System libraries
@@ -41,6 +45,9 @@ let package = Package(
             pkgConfig: "liblz4",
             providers: [.apt(["liblz4-dev"])]
         ),
+
+        // gzip reading for the test data (Tests/Data/*.gz), in process.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Process-wide SQLite settings (sqlite3_config is variadic, so it needs C).
         .systemLibrary(name: "CSQLiteSetup"),
@@ -95,6 +102,8 @@ let package = Package(
             dependencies: [
                 "EventLog", "LabelingDomain", "LabelingService", "CPNG", "CJPEG",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             exclude: ["PRELABEL.md"]
         ),
@@ -171,6 +180,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         // A child process for crash tests: appends in a loop and reports each acknowledged event.
@@ -182,7 +193,15 @@ let package = Package(
         // MARK: - Tests
         // Helpers every test target shares: temporary directories, seeded randomness,
         // built executables, the test data in Tests/Data, PNG test images.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "CZlib",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "EventLogTests",
             dependencies: ["EventLog", "CSQLiteSetup", "TestSupport"]

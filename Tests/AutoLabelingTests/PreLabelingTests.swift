@@ -12,36 +12,28 @@ struct PreLabelingTests {
     /// The absolute path of the `python3` on the test's `PATH`: a model runs with a fixed
     /// system `PATH` (`ExternalModelRunner.environment`), so it is registered by full path.
     static var python3: String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import sys; print(sys.executable)"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return "/usr/bin/python3" }
-        let path = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        let trimmed = path.trimmingCharacters(in: .whitespacesAndNewlines)
-        return trimmed.isEmpty ? "/usr/bin/python3" : trimmed
+        get async {
+            let env = URL(fileURLWithPath: "/usr/bin/env")
+            guard let finished = try? await ChildProcess.run(env, arguments: ["python3", "-c", "import sys; print(sys.executable)"])
+            else { return "/usr/bin/python3" }
+            let trimmed = finished.output.trimmingCharacters(in: .whitespacesAndNewlines)
+            return trimmed.isEmpty ? "/usr/bin/python3" : trimmed
+        }
     }
 
     static var scikitLearnMissing: String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import sklearn, numpy"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do {
-            try process.run()
-            process.waitUntilExit()
-            return process.terminationStatus == 0 ? nil : "python3 cannot import scikit-learn"
-        } catch {
-            return "python3 cannot be started: \(error)"
+        get async {
+            do {
+                let finished = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"), arguments: ["python3", "-c", "import sklearn, numpy"])
+                return finished.status == 0 && !finished.killedBySignal ? nil : "python3 cannot import scikit-learn"
+            } catch {
+                return "python3 cannot be started: \(error)"
+            }
         }
     }
 
     @Test func test_sklearn_digits_model_pre_labels_the_unlabeled_samples() async throws {
-        if let reason = Self.scikitLearnMissing {
+        if let reason = await Self.scikitLearnMissing {
             print("SKIPPED test_sklearn_digits_model_pre_labels_the_unlabeled_samples: \(reason)")
             return
         }
@@ -50,7 +42,7 @@ struct PreLabelingTests {
         let model = ModelRef(name: "digits-sklearn", version: "1")
         let script = Self.repositoryRoot.appendingPathComponent("Tools/models/digits_sklearn.py").path
         _ = try await fixture.service.execute(.registerModel(
-            model, type: .imageClassification, commandLine: [Self.python3, script], timeoutSeconds: 300,
+            model, type: .imageClassification, commandLine: [await Self.python3, script], timeoutSeconds: 300,
             by: "ops", at: Instant(Date())), actor: "ops")
         fixture.startReactor()
         try await fixture.queue("ds", "t1", type: .preLabel, model: model)

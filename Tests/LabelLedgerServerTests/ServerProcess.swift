@@ -33,12 +33,12 @@ final class ServerProcess: @unchecked Sendable {
         var text: String { String(decoding: body, as: UTF8.self) }
     }
 
-    let process: Process
+    let process: ChildProcess
     let port: Int
     /// The admin token printed by the first start (the caller passes it on to later starts).
     let token: String
 
-    private init(process: Process, port: Int, token: String) {
+    private init(process: ChildProcess, port: Int, token: String) {
         self.process = process
         self.port = port
         self.token = token
@@ -50,34 +50,20 @@ final class ServerProcess: @unchecked Sendable {
     static func start(data: URL, token: String?, log: URL, seconds: Double = 60) async throws -> ServerProcess {
         guard let executable = BuiltExecutable.locate("labelledger") else { throw Failure.notBuilt }
         let port = try freePort()
-        let (process, output) = try await Blocking.run { () throws -> (Process, String) in
-            let process = Process()
-            process.executableURL = executable
-            process.arguments = ["serve", "--data", data.path, "--port", "\(port)"]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            FileManager.default.createFile(atPath: log.path, contents: nil)
-            process.standardError = try FileHandle(forWritingTo: log)
-            try process.run()
-            // Everything up to the "listening" line; nothing else is printed on stdout.
-            var output = Data()
-            while !String(decoding: output, as: UTF8.self).contains("LabelLedger listening on") {
-                let chunk = pipe.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                output.append(chunk)
-            }
-            return (process, String(decoding: output, as: UTF8.self))
-        }
+        let process = try await ChildProcess.start(
+            executable, arguments: ["serve", "--data", data.path, "--port", "\(port)"], errors: .file(log))
+        // Everything up to the "listening" line; nothing else is printed on stdout.
+        let output = await process.read { $0.contains("LabelLedger listening on") }
         // The token is the one indented line that is a single word.
         let printed = output.split(separator: "\n").first { $0.hasPrefix("    ") && !$0.dropFirst(4).contains(" ") }
         guard let token = token ?? printed.map({ String($0.dropFirst(4)) }) else {
-            process.terminate()
+            process.signal(SIGTERM)
             throw Failure.noToken(output: output)
         }
         let server = ServerProcess(process: process, port: port, token: token)
         let deadline = Date().addingTimeInterval(seconds)
         while (try? await server.call("GET", "/health"))?.status != 200 {
-            guard process.isRunning else { throw Failure.notReady("exited with status \(process.terminationStatus)") }
+            guard !process.hasEnded else { throw Failure.notReady("exited: \(try await process.finish())") }
             guard Date() < deadline else {
                 server.signal(SIGKILL)
                 throw Failure.notReady("no answer from /health within \(seconds) s")
@@ -91,7 +77,7 @@ final class ServerProcess: @unchecked Sendable {
     func stop(with signal: Int32, seconds: Double = 60) async throws {
         self.signal(signal)
         let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning {
+        while !process.hasEnded {
             if Date() > deadline {
                 self.signal(SIGKILL)
                 throw Failure.stillRunning(seconds: seconds)
@@ -101,7 +87,7 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     func signal(_ signal: Int32) {
-        kill(process.processIdentifier, signal)
+        process.signal(signal)
     }
 
     /// One request with the admin token (and a JSON body if given).

@@ -59,17 +59,7 @@ import TestSupport
         #expect(previous.values.contains { $0 > 0 }, "the child never committed")
 
         // A last child finishes the job from the checkpoints.
-        let text = try await Blocking.run {
-            let process = Process()
-            process.executableURL = child
-            process.arguments = ["project", "--data", directory.path, "--batch", "50"]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return text
-        }
+        let text = try await ChildProcess.run(child, arguments: ["project", "--data", directory.path, "--batch", "50"]).output
         let log = try EventLog.open(directory: logDirectory, configuration: .init(durability: .none))
         #expect(text.contains("DONE \(log.head)"))
         let store = try ProjectionStore.open(directory: directory.url.appendingPathComponent("projections"))

@@ -151,17 +151,8 @@ import TestSupport
         defer { fixture.directory.cleanup() }
         _ = try await Self.arrange(fixture, seed: 88)
         await fixture.log.close()
-        let text = try await Blocking.run {
-            let process = Process()
-            process.executableURL = child
-            process.arguments = ["history", "--data", fixture.directory.url.path, "--dataset", "ds"]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return text
-        }
+        let text = try await ChildProcess.run(child, arguments: ["history", "--data", fixture.directory.url.path, "--dataset", "ds"])
+            .output
         let lines = text.split(separator: "\n")
         #expect(lines.first?.contains("created dataset 'ds-ds'") == true, "\(text)")
         #expect(lines.dropLast().last?.contains("ada  deleted dataset 'ds-ds'") == true, "\(text)")

@@ -1,3 +1,4 @@
+import CZlib
 import Foundation
 
 /// The repository's own test data, `Tests/Data/` (provenance and licences in its README):
@@ -33,16 +34,9 @@ public enum TestData {
     /// throws, naming the file, when it is missing or not the expected 1 797 rows of 65 values.
     public static func digits() throws -> [Digit] {
         let path = directory.appendingPathComponent("digits.csv.gz").path
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        gzip.arguments = ["-dc", path]
-        let pipe = Pipe()
-        gzip.standardOutput = pipe
-        gzip.standardError = FileHandle.nullDevice
-        try gzip.run()
-        let bytes = pipe.fileHandleForReading.readDataToEndOfFile()
-        gzip.waitUntilExit()
-        guard gzip.terminationStatus == 0 else { throw Unreadable(description: "\(path): gzip -dc failed (\(gzip.terminationStatus))") }
+        guard let compressed = FileManager.default.contents(atPath: path), let bytes = gunzip(compressed) else {
+            throw Unreadable(description: "\(path): missing or not gzip data")
+        }
         let rows = String(decoding: bytes, as: UTF8.self).split(separator: "\n").compactMap { line -> Digit? in
             let values = line.split(separator: ",").compactMap { UInt8($0.trimmingCharacters(in: .whitespaces)) }
             guard values.count == 65, values.dropLast().allSatisfy({ $0 <= 16 }), values[64] <= 9 else { return nil }
@@ -50,5 +44,28 @@ public enum TestData {
         }
         guard rows.count == 1797 else { throw Unreadable(description: "\(path): \(rows.count) valid rows, not 1797") }
         return rows
+    }
+
+    /// The whole content of gzip data, inflated in process (zlib); nil when it is not
+    /// complete, valid gzip data.
+    static func gunzip(_ data: Data) -> Data? {
+        var stream = z_stream()
+        guard inflateInit2_(&stream, 16 + MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
+        defer { inflateEnd(&stream) }
+        var input = [UInt8](data), result = Data(), buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var status = Z_OK
+        input.withUnsafeMutableBufferPointer { source in
+            stream.next_in = source.baseAddress
+            stream.avail_in = uInt(source.count)
+            while status == Z_OK {
+                buffer.withUnsafeMutableBufferPointer { target in
+                    stream.next_out = target.baseAddress
+                    stream.avail_out = uInt(target.count)
+                    status = inflate(&stream, Z_NO_FLUSH)
+                    result.append(target.baseAddress!, count: target.count - Int(stream.avail_out))
+                }
+            }
+        }
+        return status == Z_STREAM_END ? result : nil
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
 import LabelingDomain
+import Subprocess
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,7 +10,8 @@ import Glibc
 /// predictions manifest (format: `PRELABEL.md` in this module).
 ///
 /// The command is started as `commandLine[0] commandLine[1…] <input.manifest> <output.manifest>`
-/// with no shell. Its stderr is captured (last 4 000 characters) into the error of a failed run.
+/// with no shell, spawned through swift-subprocess (not Foundation's `Process`) in a process
+/// group of its own. Its stderr is captured (last 4 000 characters) into the error of a failed run.
 ///
 /// The command runs as the server's user, with that user's rights over files: registering a
 /// model is an admin's act. It inherits nothing of the server's environment (no tokens,
@@ -50,38 +53,54 @@ public struct ExternalModelRunner: Sendable {
         try Data(lines.utf8).write(to: input)
         _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: model.commandLine[0])
-        process.arguments = Array(model.commandLine.dropFirst()) + [input.path, output.path]
-        process.currentDirectoryURL = work
-        process.environment = Self.environment(workingDirectory: work)
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        let stderrHandle = try FileHandle(forWritingTo: stderrURL)
-        process.standardError = stderrHandle
+        var options = PlatformOptions()
+        // Its own process group, so that a stop request (task cancellation) ends the whole
+        // tree the same way a timeout does: SIGTERM, then SIGKILL after one second.
+        options.processGroupID = 0
+        options.teardownSequence = [.send(signal: .terminate, toProcessGroup: true, allowedDurationToNextStep: .seconds(1))]
+        let environment = Dictionary(uniqueKeysWithValues: Self.environment(workingDirectory: work).compactMap { key, value in
+            Environment.Key(rawValue: key).map { ($0, value) }
+        })
+        let stderrFile: FileDescriptor
         do {
-            try process.run()
+            stderrFile = try FileDescriptor.open(FilePath(stderrURL.path), .writeOnly)
         } catch {
             throw AutoLabelingError.modelLaunchFailed(model: model.ref.description, reason: "\(error)")
         }
         let deadline = Date().addingTimeInterval(Double(model.timeoutSeconds))
-        var timedOut = false
-        while process.isRunning {
-            if Task.isCancelled || Date() >= deadline {
-                timedOut = !Task.isCancelled
-                Self.kill(process)
-                break
+        let status: TerminationStatus, timedOut: Bool
+        do {
+            let result = try await Subprocess.run(
+                .path(FilePath(model.commandLine[0])), arguments: Arguments(Array(model.commandLine.dropFirst()) + [input.path, output.path]),
+                environment: .custom(environment), workingDirectory: FilePath(work.path), platformOptions: options,
+                input: .none, output: .discarded, error: .fileDescriptor(stderrFile, closeAfterSpawningProcess: true)
+            ) { execution -> Bool in
+                let pid = execution.processIdentifier.value
+                while !Self.hasEnded(pid) {
+                    if Task.isCancelled || Date() >= deadline {
+                        Self.kill(pid)
+                        return !Task.isCancelled
+                    }
+                    try? await Task.sleep(for: .milliseconds(20))
+                }
+                return false
             }
-            try? await Task.sleep(for: .milliseconds(20))
+            status = result.terminationStatus
+            timedOut = result.closureResult
+        } catch let error as SubprocessError {
+            throw AutoLabelingError.modelLaunchFailed(model: model.ref.description, reason: "\(error)")
         }
-        process.waitUntilExit()
-        try? stderrHandle.close()
         let stderr = String(String(decoding: (try? Data(contentsOf: stderrURL)) ?? Data(), as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines).suffix(4000))
         try Task.checkCancellation()
         if timedOut { throw AutoLabelingError.modelTimedOut(model: model.ref.description, seconds: model.timeoutSeconds, stderr: stderr) }
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            throw AutoLabelingError.modelExited(model: model.ref.description, status: process.terminationStatus, stderr: stderr)
+        guard case .exited(0) = status else {
+            let code: Int32 =
+                switch status {
+                case .exited(let code): code
+                case .signaled(let signal): signal
+                }
+            throw AutoLabelingError.modelExited(model: model.ref.description, status: code, stderr: stderr)
         }
         return try parse(output, labelNames: labelNames)
     }
@@ -97,13 +116,21 @@ public struct ExternalModelRunner: Sendable {
 
     /// Ends the model and everything it started: SIGTERM to the process tree, SIGKILL to
     /// whatever is left after one second. The whole tree matters: a grandchild (e.g. the
-    /// `sleep` of a shell script) inherits the descriptor Foundation watches for the exit.
-    static func kill(_ process: Process) {
-        let tree = [process.processIdentifier] + descendants(of: process.processIdentifier)
-        for pid in tree { Glibc.kill(pid, SIGTERM) }
+    /// `sleep` of a shell script) may hold the model's files and descriptors open.
+    static func kill(_ pid: pid_t) {
+        let tree = [pid] + descendants(of: pid)
+        for member in tree { Glibc.kill(member, SIGTERM) }
         let grace = Date().addingTimeInterval(1)
-        while process.isRunning, Date() < grace { usleep(20_000) }
-        for pid in tree { Glibc.kill(pid, SIGKILL) }
+        while !hasEnded(pid), Date() < grace { usleep(20_000) }
+        for member in tree { Glibc.kill(member, SIGKILL) }
+    }
+
+    /// Whether `pid` has ended: gone, or a zombie waiting to be reaped (Linux `/proc`).
+    static func hasEnded(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")")
+        else { return true }
+        let state = stat[stat.index(after: close)...].split(separator: " ").first
+        return state == "Z" || state == "X"
     }
 
     /// Every live descendant of `root`, read from `/proc/<pid>/stat` (Linux).

@@ -33,7 +33,7 @@ struct EvalDigitsCommand: AsyncParsableCommand {
         let workURL = URL(fileURLWithPath: work)
         try FileManager.default.createDirectory(at: workURL.appendingPathComponent("images"), withIntermediateDirectories: true)
         let dataURL = workURL.appendingPathComponent("data")
-        let rows = try Self.readCSV(csv)
+        let rows = try await Self.readCSV(csv)
         var digits: [Digit] = []
         var samples: [NewSample] = []
         for (i, row) in rows.enumerated() {
@@ -218,16 +218,8 @@ struct EvalDigitsCommand: AsyncParsableCommand {
         print(String(decoding: bytes, as: UTF8.self))
     }
 
-    static func readCSV(_ path: String) throws -> [(pixels: [Double], label: Int)] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-dc", path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let bytes = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ValidationError("cannot read \(path)") }
+    static func readCSV(_ path: String) async throws -> [(pixels: [Double], label: Int)] {
+        guard let bytes = try await ToolRun.output(of: "/bin/gzip", ["-dc", path]) else { throw ValidationError("cannot read \(path)") }
         return String(decoding: bytes, as: UTF8.self).split(separator: "\n").compactMap { line in
             let fields = line.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
             return fields.count == 65 ? (Array(fields[0..<64]), Int(fields[64])) : nil

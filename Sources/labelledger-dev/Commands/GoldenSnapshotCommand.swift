@@ -29,7 +29,7 @@ struct GoldenSnapshotCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let rows = try loadDigits()
+        let rows = try await loadDigits()
         let root = URL(fileURLWithPath: out)
         try await generate(case: "digits-classification", root: root) { service in
             try await classification(service, Array(rows.prefix(classificationRows)))
@@ -39,17 +39,10 @@ struct GoldenSnapshotCommand: AsyncParsableCommand {
         }
     }
 
-    private func loadDigits() throws -> [Digit] {
+    private func loadDigits() async throws -> [Digit] {
         var data = try Data(contentsOf: URL(fileURLWithPath: digits))
         if digits.hasSuffix(".gz") {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-            process.arguments = ["-dc", digits]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
+            data = try await ToolRun.output(of: "/bin/gzip", ["-dc", digits]) ?? Data()
         }
         return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
             let values = line.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }

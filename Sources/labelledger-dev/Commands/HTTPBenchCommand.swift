@@ -66,7 +66,7 @@ struct HTTPBenchCommand: AsyncParsableCommand {
             ("update_one_sample", base + samplesPath, Self.updateScript(samples: samples)),
         ]
         for (name, url, script) in runs {
-            let (rps, p50, p99, errors) = try await offExecutor { try wrk(url: url, token: token, script: script, root: root) }
+            let (rps, p50, p99, errors) = try await wrk(url: url, token: token, script: script, root: root)
             results["\(name)_req_per_s"] = rps
             results["\(name)_p50_ms"] = p50
             results["\(name)_p99_ms"] = p99
@@ -137,30 +137,15 @@ struct HTTPBenchCommand: AsyncParsableCommand {
         """
     }
 
-    /// Runs `work` on a thread of its own: waiting for wrk must not hold one of the few
-    /// executor threads the server under test answers on.
-    private func offExecutor<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
-        }
-    }
-
     /// Runs wrk and returns (req/s, p50 ms, p99 ms, non-2xx responses).
-    private func wrk(url: String, token: String, script: String?, root: URL) throws -> (Double, Double, Double, Int) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/wrk")
+    private func wrk(url: String, token: String, script: String?, root: URL) async throws -> (Double, Double, Double, Int) {
         var arguments = ["-t2", "-c\(connections)", "-d\(seconds)s", "--latency", "-H", "Authorization: Bearer \(token)"]
         if let script {
             let file = root.appendingPathComponent("wrk-\(UUID().uuidString.prefix(6)).lua")
             try script.write(to: file, atomically: true, encoding: .utf8)
             arguments += ["-s", file.path]
         }
-        process.arguments = arguments + [url]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let output = String(decoding: try await ToolRun.output(of: "/usr/bin/wrk", arguments + [url]) ?? Data(), as: UTF8.self)
         func value(after prefix: String) -> String? {
             output.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(prefix) }
                 .map { $0.trimmingCharacters(in: .whitespaces).dropFirst(prefix.count).trimmingCharacters(in: .whitespaces) }
