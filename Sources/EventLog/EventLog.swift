@@ -93,12 +93,17 @@ public final class EventLog: Sendable {
     /// chain and its anchor are checked up to the last whole commit group, as a writable
     /// open checks them. The head stays where it was at open; appends throw ``LogError/readOnly(path:)``.
     ///
-    /// For `verify`, which must never write to the data directory.
+    /// For `verify`, `replay`, `export` and as-of queries, which write nothing and run beside
+    /// a writer in another process: the anchor is read before the tail is scanned, and a writer
+    /// writes its index (and anchor) only after the frames are durable, so the anchor never
+    /// names a position the scan has not reached; the frames a writer is still writing are a
+    /// torn tail, which is the end.
     public static func openReadOnly(directory: URL) throws(LogError) -> EventLog {
         let path = directory.path
-        let tail = try LogRecovery.scanTail(directory: path, writable: false)
         let index = try StreamIndex(readOnlyPath: path + "/index.sqlite")
-        try LogRecovery.checkChain(directory: path, tail: tail, anchor: index.meta(), upTo: tail.head)
+        let anchor = try index.meta()
+        let tail = try LogRecovery.scanTail(directory: path, writable: false)
+        try LogRecovery.checkChain(directory: path, tail: tail, anchor: anchor, upTo: tail.head)
         return EventLog(
             directory: directory, configuration: EventLogConfiguration(), recovery: tail.report, index: index,
             writer: nil, lockFD: -1,

@@ -57,6 +57,11 @@ enum LogRecovery {
             let size = try file.size()
             if size < UInt64(SegmentHeader.size) {
                 // A segment whose creation never completed (its header is not even whole).
+                // Read-only, beside a writer that is creating it, it is the end of the log.
+                if !writable, segments.count > 1 {
+                    segments.removeLast()
+                    continue
+                }
                 guard writable else {
                     throw .corruption(
                         segment: file.name, offset: 0, position: last,

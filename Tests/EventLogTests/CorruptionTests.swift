@@ -113,25 +113,9 @@ import TestSupport
     func a_writable_open_cuts_a_torn_tail_and_reports_the_first_lost_position(keptBytes: Int) async throws {
         let fixture = try await Fixture.make("torn\(keptBytes)")
         defer { fixture.dir.cleanup() }
-        // The index as it was before the write that will be torn: a torn write is never indexed.
-        let indexFiles = ["index.sqlite", "index.sqlite-wal", "index.sqlite-shm"]
-        let savedIndex = indexFiles.map { try? Data(contentsOf: fixture.dir.url.appendingPathComponent($0)) }
-        do {
-            let log = try EventLog.openForTest(fixture.dir, segmentSizeLimit: 700)
-            try await log.append(stream: "s0", events: [event("this write will be torn by a crash")])
-            await log.close()
-        }
         // Keep only the first `keptBytes` of the new frame, wherever it landed.
-        let segments = try SegmentFile.list(directory: fixture.dir.path)
-        let grown = SegmentFile.fileName(firstPosition: segments.last!)
-        let grownBytes = Array(try Data(contentsOf: fixture.dir.url.appendingPathComponent(grown)))
-        let oldLength = fixture.segments.first { $0.name == grown }?.bytes.count ?? SegmentHeader.size
+        let (grown, grownBytes, oldLength) = try await fixture.appendUnindexed(event("this write will be torn by a crash"))
         try fixture.write(Array(grownBytes[..<(oldLength + keptBytes)]), to: grown)
-        for (name, data) in zip(indexFiles, savedIndex) {
-            let url = fixture.dir.url.appendingPathComponent(name)
-            try? FileManager.default.removeItem(at: url)
-            if let data { try data.write(to: url) }
-        }
         let log = try EventLog.openForTest(fixture.dir)
         #expect(log.head == 14)
         #expect(log.recovery.firstTruncatedPosition == 15)
