@@ -4,7 +4,7 @@ import LabelLedgerCommandLine
 import LabelingService
 
 /// The pieces of an embedded LabelLedger opened on one data directory, for commands that
-/// change data (`import`) or read it (`export`).
+/// change data (`import`).
 struct LedgerContext {
     let log: EventLog
     let service: DatasetService

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DatasetInterchange
+import EventLog
 import Foundation
 import LabelLedgerCommandLine
 import LabelingDomain
@@ -45,27 +46,21 @@ struct ExportCommand: AsyncParsableCommand {
         }
     }
 
+    /// Opens the log read-only (no writer lock), so it runs beside `labelledger serve`.
     func run() async throws {
-        let context = try LedgerContext(data)
-        do {
-            try await export(context)
-            await context.close()
-        } catch {
-            await context.close()
-            throw error
-        }
+        try export(EventLog.openReadOnly(directory: data.logDirectory))
     }
 
-    private func export(_ context: LedgerContext) async throws {
+    private func export(_ log: EventLog) throws {
         var position = asOfPosition
         if let asOfTime {
             guard let date = ISO8601DateFormatter().date(from: asOfTime) else {
                 throw ValidationError("--as-of-time '\(asOfTime)' is not ISO 8601 (e.g. 2026-11-24T08:00:00Z)")
             }
-            do { position = try context.log.position(at: date) } catch { throw CommandFailure("\(error)") }
+            do { position = try log.position(at: date) } catch { throw CommandFailure("\(error)") }
         }
         do {
-            let snapshot = try DatasetAtPosition.replay(DatasetID(dataset), log: context.log, upTo: position)
+            let snapshot = try DatasetAtPosition.replay(DatasetID(dataset), log: log, upTo: position)
             let filter = ExportFilter(
                 states: state.isEmpty ? nil : Set(state.compactMap(Self.state)), hardOnly: hardOnly, label: label)
             let summary = try DatasetExporter.export(

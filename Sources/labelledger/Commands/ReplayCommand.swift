@@ -31,25 +31,42 @@ struct ReplayCommand: AsyncParsableCommand {
         guard modes == 1 else { throw ValidationError("give exactly one of --as-of-position, --as-of-time, --verify") }
     }
 
+    /// Reads without the writer lock, so it runs beside `labelledger serve`: the log is opened
+    /// read-only (up to its last whole commit group), and so are the projections when they are
+    /// needed (without `--dataset`, and for `--verify`). Only when no projections exist, or
+    /// the audit projection has not reached the asked position, are they built or caught up
+    /// first, which needs the lock.
     func run() async throws {
-        let (log, store, _) = try await data.openProjected()
-        do {
+        let log = try EventLog.openReadOnly(directory: data.logDirectory)
+        if dataset != nil, !verify {
+            try report(log: log, store: nil)
+            return
+        }
+        if ProjectionStore.exists(directory: data.projectionDirectory),
+            let store = try? ProjectionStore.openReadOnly(directory: data.projectionDirectory),
+            try verify || store.checkpoint(.audit) >= asOfPosition ?? DatasetReplay(log: log).position(asOf: asOfTime!.date)
+        {
             try report(log: log, store: store)
+            return
+        }
+        let (writable, store, _) = try await data.openProjected()
+        do {
+            try report(log: writable, store: store)
         } catch {
-            await log.close()
+            await writable.close()
             throw error
         }
-        await log.close()
+        await writable.close()
     }
 
-    private func report(log: EventLog, store: ProjectionStore) throws {
-        if verify {
+    private func report(log: EventLog, store: ProjectionStore?) throws {
+        if verify, let store {
             try runVerify(log: log, store: store)
             return
         }
         let replay = DatasetReplay(log: log)
         let position = try asOfPosition ?? replay.position(asOf: asOfTime!.date)
-        let ids = try dataset.map { [DatasetID($0)] } ?? ProjectionQueries(store: store).datasetIDs(asOfPosition: position)
+        let ids = try dataset.map { [DatasetID($0)] } ?? ProjectionQueries(store: store!).datasetIDs(asOfPosition: position)
         var objects: [[String: Any]] = []
         for id in ids {
             let asOf = try replay.state(of: id, asOfPosition: position)
@@ -65,7 +82,8 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     private func runVerify(log: EventLog, store: ProjectionStore) throws {
-        let scratch = data.url.appendingPathComponent(".replay-verify-\(ProcessInfo.processInfo.processIdentifier)")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "labelledger-replay-verify-\(ProcessInfo.processInfo.processIdentifier)")
         let results = try ReplayVerifier.verify(store: store, log: log, scratch: scratch)
         for result in results {
             if json {
