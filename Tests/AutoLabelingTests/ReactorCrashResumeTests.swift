@@ -23,9 +23,13 @@ import Glibc
         try await fixture.queue("ds", "t1")
         await fixture.log.close()
 
-        // Run the real reactor in a child process and kill it after `killAfter` auto-label events.
+        // Run the real reactor in a child process and kill it after `killAfter` auto-label events
+        // (the child stops itself there, so the kill lands mid-task however late we read).
         let killed = try await ChildProcess.runAndKill(
-            child, arguments: ["reactor", "--data", fixture.dataURL.path, "--batch-size", "3", "--print-events"],
+            child, arguments: [
+                "reactor", "--data", fixture.dataURL.path, "--batch-size", "3", "--print-events",
+                "--stop-after-auto-labels", "\(killAfter)",
+            ],
             killWhen: { output in
                 output.components(separatedBy: "\n").filter { $0.hasSuffix(" SamplesAutoLabeled") }.count >= killAfter
             }, delayMicroseconds: 0)

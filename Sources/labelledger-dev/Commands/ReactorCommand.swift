@@ -18,13 +18,18 @@ struct ReactorCommand: AsyncParsableCommand {
         discussion: """
             Opens <data>/log for writing, resumes from <data>/reactor/checkpoint and runs queued \
             auto-labeling tasks. With --print-events, prints one line per event the reactor appends \
-            ("EVENT <position> <type>"), for tests that kill it mid-task.
+            ("EVENT <position> <type>"), for tests that kill it mid-task. With \
+            --stop-after-auto-labels N it also stops itself (SIGSTOP) right after printing its Nth \
+            SamplesAutoLabeled event, so that a parent's SIGKILL lands mid-task however late the \
+            parent reads.
             """)
 
     @OptionGroup var data: DataDirectoryOptions
     @Option(help: "Tasks running at once.") var workers = 1
     @Option(help: "Samples per auto-label command.") var batchSize = 100
     @Flag(help: "Print every event the reactor appends.") var printEvents = false
+    @Option(help: "With --print-events: SIGSTOP this process after printing the Nth SamplesAutoLabeled event.")
+    var stopAfterAutoLabels: Int?
 
     func run() async throws {
         let log = try EventLog.open(directory: data.logDirectory)
@@ -36,6 +41,7 @@ struct ReactorCommand: AsyncParsableCommand {
         signal(SIGINT, SIG_IGN)
         let head = log.head
         let printEvents = printEvents
+        let stopAfterAutoLabels = stopAfterAutoLabels
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await reactor.run() }
             group.addTask {
@@ -53,8 +59,12 @@ struct ReactorCommand: AsyncParsableCommand {
             if printEvents {
                 group.addTask {
                     Self.say("REACTOR STARTED")
+                    var autoLabels = 0
                     for try await event in log.subscribe(from: head + 1) where event.actor == reactor.configuration.actor {
                         Self.say("EVENT \(event.position) \(event.type)")
+                        guard event.type == "SamplesAutoLabeled" else { continue }
+                        autoLabels += 1
+                        if autoLabels == stopAfterAutoLabels { raise(SIGSTOP) }
                     }
                 }
             }
