@@ -3,7 +3,10 @@ import PackageDescription
 
 // Dependency direction (top to bottom), see DESIGN.md:
 //   labelledger, labelledger-dev (benchmarks, goldens, evaluation, test children) → LabelLedgerCommandLine
-//   labelledger → (LabelLedgerServer) → Projections, AutoLabeling, DatasetInterchange
+//   labelledger → LabelLedgerServer (HTTP only: imports the query API and the command service,
+//     never GRDB, EventLog or DatasetInterchange) → LedgerComposition (the composition root: opens
+//     the log, command service, projections and projector, reactor, token and idempotency stores,
+//     query API) → LedgerQueries (every read) → Projections, AutoLabeling, DatasetInterchange
 //     → LabelingService (command handling) → LabelingDomain (pure) and EventLog → CLZ4, CSQLiteSetup, CPNG, CJPEG, GRDB, SwiftProtobuf, Crypto
 let package = Package(
     name: "LabelLedger",
@@ -15,6 +18,8 @@ let package = Package(
         .library(name: "Projections", targets: ["Projections"]),
         .library(name: "AutoLabeling", targets: ["AutoLabeling"]),
         .library(name: "DatasetInterchange", targets: ["DatasetInterchange"]),
+        .library(name: "LedgerQueries", targets: ["LedgerQueries"]),
+        .library(name: "LedgerComposition", targets: ["LedgerComposition"]),
         .library(name: "LabelLedgerServer", targets: ["LabelLedgerServer"]),
         .executable(name: "labelledger", targets: ["labelledger"]),
         .executable(name: "labelledger-dev", targets: ["labelledger-dev"]),
@@ -116,24 +121,45 @@ let package = Package(
             exclude: ["FORMATS.md"]
         ),
 
+        // Every read the server and the CLI make: projections, log head, history, as-of views.
+        .target(
+            name: "LedgerQueries",
+            dependencies: ["EventLog", "LabelingDomain", "LabelingService", "Projections", "AutoLabeling"]
+        ),
+        // The composition root: what one process opens on a data directory (``LedgerRuntime``),
+        // and the server's own state (tokens, idempotency records) in SQLite.
+        .target(
+            name: "LedgerComposition",
+            dependencies: [
+                "EventLog", "LabelingDomain", "LabelingService", "Projections", "AutoLabeling", "LedgerQueries",
+                "DatasetInterchange",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+
         .target(
             name: "LabelLedgerServer",
             dependencies: [
-                "EventLog", "LabelingDomain", "LabelingService", "Projections", "AutoLabeling", "DatasetInterchange",
+                "LabelingDomain", "LabelingService", "Projections", "AutoLabeling", "LedgerQueries", "LedgerComposition",
+                // Until sample intake leaves the route handler (SampleRoutes still probes images).
+                "DatasetInterchange",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            resources: [.copy("openapi.yaml")]
+            resources: [.copy("openapi.yaml")],
+            // Members of modules the server does not import stay out of reach (no EventLog or
+            // GRDB API through a value that happens to come from one).
+            swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]
         ),
 
         // MARK: - Executables
@@ -156,6 +182,8 @@ let package = Package(
                 "Projections",
                 "AutoLabeling",
                 "DatasetInterchange",
+                "LedgerQueries",
+                "LedgerComposition",
                 "LabelLedgerServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -173,6 +201,8 @@ let package = Package(
                 "LabelingService",
                 "Projections",
                 "AutoLabeling",
+                "LedgerQueries",
+                "LedgerComposition",
                 "LabelLedgerServer",
                 "LabelLedgerCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -227,7 +257,10 @@ let package = Package(
         ),
         .testTarget(
             name: "LabelLedgerServerTests",
-            dependencies: ["LabelLedgerServer", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: [
+                "LabelLedgerServer", "LedgerComposition", "LedgerQueries", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "DatasetInterchangeTests",

@@ -1,5 +1,6 @@
 import Foundation
 import LabelingDomain
+import LabelingService
 
 /// The file formats an export can write.
 public enum ExportFormat: String, Sendable, CaseIterable {

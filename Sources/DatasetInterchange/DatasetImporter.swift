@@ -166,10 +166,6 @@ public struct DatasetImporter: Sendable {
 }
 
 extension Annotator {
-    /// The version given to machine annotators that come from an import (their name is the
-    /// manifest's `annotated-by`).
-    public static let importedVersion = "imported"
-
     /// The manifest's `annotated-by` for this annotator.
     public var manifestName: String {
         switch self {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import LedgerComposition
 import Logging
 import Metrics
 import NIOCore
@@ -49,7 +50,7 @@ public enum LedgerApplication {
     /// HTTP/1.1 as served: header limits, the JSON error document for requests the parser
     /// refuses (``MalformedRequestResponder``), and idle connections closed after
     /// ``ServerConfiguration/idleTimeout``.
-    static func http1(_ configuration: ServerConfiguration) -> HTTP1Channel.Configuration {
+    static func http1(_ configuration: LedgerComposition.ServerConfiguration) -> HTTP1Channel.Configuration {
         let idle = configuration.idleTimeout.components
         return HTTP1Channel.Configuration(
             additionalChannelHandlers: [MalformedRequestResponder(maxHeaderBytes: maxHeaderBytes)],

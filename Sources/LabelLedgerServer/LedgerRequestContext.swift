@@ -1,4 +1,5 @@
 import Hummingbird
+import LedgerComposition
 import Logging
 
 /// The per-request context: Hummingbird's core context plus the authenticated identity.

@@ -1,3 +1,4 @@
+import LedgerComposition
 import ServiceLifecycle
 
 /// Runs the runtime's projector and reactor as a lifecycle service: on SIGTERM/SIGINT the

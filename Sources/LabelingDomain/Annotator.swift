@@ -24,3 +24,9 @@ public enum Annotator: Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+extension Annotator {
+    /// The version given to machine annotators that come from an import or an upload (their
+    /// name is the manifest's `annotated-by`, or `api:<token name>`).
+    public static let importedVersion = "imported"
+}

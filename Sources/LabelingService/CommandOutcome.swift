@@ -14,4 +14,7 @@ public struct CommandOutcome: Sendable {
     /// True when the command id had been executed before: nothing was appended again,
     /// `append` names the original events, and `decision` is the verdict as it would be now.
     public var deduplicated: Bool { append?.deduplicated ?? false }
+
+    /// The log position of the command's last event (nil: nothing was appended).
+    public var lastPosition: UInt64? { append?.lastPosition }
 }

@@ -22,6 +22,10 @@ import Synchronization
 /// - A repeated `commandID` appends nothing (the log's idempotency).
 /// - A dataset of any size starts from its latest valid snapshot plus the events after it;
 ///   snapshots are written every `snapshotEvery` events, off the command path.
+/// - At most ``maxSessions`` datasets are held in memory: touching one more evicts the one
+///   used least recently (its next command loads it again from its snapshot and log). A
+///   command still running on an evicted session finishes there; should a new session of
+///   the same dataset append meanwhile, the expected version makes one of them re-decide.
 /// - Models belong to a project: a pre-label task on a dataset `P/<id>` can use only the
 ///   models registered for project `P`; a dataset without a project only the server-wide
 ///   ones (``StreamNames/modelRegistry(ofProject:)``).
@@ -29,24 +33,29 @@ public final class DatasetService: Sendable {
     public let log: EventLog
     public let snapshots: SnapshotStore
     public let snapshotEvery: UInt64
-    private let sessions = Mutex<[DatasetID: DatasetSession]>([:])
+    /// The most dataset sessions held at once (least recently used ones are evicted).
+    public let maxSessions: Int
+    private let sessions = Mutex<SessionCache>(SessionCache())
     /// The model registries by stream (one per project, plus the server-wide one).
     private let registries = Mutex<[String: ModelRegistrySession]>([:])
 
-    public init(log: EventLog, snapshotDirectory: URL, snapshotEvery: UInt64 = 50_000) {
+    public init(log: EventLog, snapshotDirectory: URL, snapshotEvery: UInt64 = 50_000, maxSessions: Int = 1_000) {
         self.log = log
         self.snapshots = SnapshotStore(directory: snapshotDirectory)
         self.snapshotEvery = snapshotEvery
+        self.maxSessions = max(1, maxSessions)
     }
 
     func session(_ id: DatasetID) -> DatasetSession {
-        sessions.withLock { sessions in
-            if let session = sessions[id] { return session }
-            let session = DatasetSession(datasetID: id, log: log, snapshots: snapshots, snapshotEvery: snapshotEvery)
-            sessions[id] = session
-            return session
+        sessions.withLock { cache in
+            cache.session(id, bound: maxSessions) {
+                DatasetSession(datasetID: id, log: log, snapshots: snapshots, snapshotEvery: snapshotEvery)
+            }
         }
     }
+
+    /// How many dataset sessions are held in memory now (at most ``maxSessions``).
+    public var sessionCount: Int { sessions.withLock { $0.count } }
 
     func registry(ofProject project: String?) -> ModelRegistrySession {
         let stream = StreamNames.modelRegistry(ofProject: project)

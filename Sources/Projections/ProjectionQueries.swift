@@ -21,9 +21,23 @@ import LabelingDomain
 /// Thread-safety: a value type over the `Sendable` store; call from any task.
 public struct ProjectionQueries: Sendable {
     public let store: ProjectionStore
+    /// Generations read instead of the store's live ones (an as-of scratch projection, see
+    /// ``asOf(_:log:upTo:scratch:_:)``).
+    let pinned: [ProjectionKind: ProjectionGeneration]
 
     public init(store: ProjectionStore) {
         self.store = store
+        self.pinned = [:]
+    }
+
+    init(store: ProjectionStore, pinned: [ProjectionKind: ProjectionGeneration]) {
+        self.store = store
+        self.pinned = pinned
+    }
+
+    /// The generation of `kind` a query reads: a pinned one, else the live one.
+    func generation(_ kind: ProjectionKind) -> ProjectionGeneration {
+        pinned[kind] ?? store.generation(kind)
     }
 
     // MARK: - Tabs
@@ -34,7 +48,7 @@ public struct ProjectionQueries: Sendable {
     /// One page of a tab. See ``SampleQuery`` for the filters and paging rules.
     public func samples(_ query: SampleQuery) throws(ProjectionError) -> SamplePage {
         let (sql, arguments) = try Self.tabSQL(query, columns: "s.*")
-        let generation = store.generation(.datasets)
+        let generation = generation(.datasets)
         let rows: [SampleView]
         do {
             rows = try generation.pool.read { db in
@@ -54,7 +68,7 @@ public struct ProjectionQueries: Sendable {
     /// - Throws: ``ProjectionError/datasetNotFound(_:)`` when the projection has no such dataset.
     public func sampleDocuments(_ query: SampleQuery) throws(ProjectionError) -> SampleDocumentPage {
         let (sql, arguments) = try Self.tabSQL(query, columns: SampleDocument.columns)
-        let generation = store.generation(.datasets)
+        let generation = generation(.datasets)
         let page: SampleDocumentPage?
         do {
             // Outside a transaction: the page is one SELECT (its own snapshot) and the dataset's
@@ -498,8 +512,8 @@ public struct ProjectionQueries: Sendable {
 
     // MARK: - Reading
 
-    private func read<T>(_ kind: ProjectionKind, _ body: (Database) throws -> T) throws(ProjectionError) -> T {
-        let generation = store.generation(kind)
+    func read<T>(_ kind: ProjectionKind, _ body: (Database) throws -> T) throws(ProjectionError) -> T {
+        let generation = generation(kind)
         do {
             return try generation.pool.read(body)
         } catch {

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import TestSupport
+import LedgerComposition
 @testable import LabelLedgerServer
 
 /// HTTP/1.1 as the real server speaks it on a socket: requests the parser refuses get the

@@ -208,9 +208,9 @@ extension EndpointErrorSuites {
                 _ = try await client.addSamples(dataset, count: 3, labels: ["cat", "dog"])
                 try await client.deleteDataset(dataset)
                 let id = DatasetID("demo/\(datasetID(of: dataset))")
-                #expect(try fixture.runtime.queries.datasetIDs().contains(id) == false)
-                #expect(throws: ProjectionError.datasetNotFound(id)) { try fixture.runtime.queries.stats(of: id) }
-                let trail = try fixture.runtime.queries.history(HistoryQuery(.dataset(id)))
+                #expect(try fixture.runtime.queries.projections.datasetIDs().contains(id) == false)
+                #expect(throws: ProjectionError.datasetNotFound(id)) { try fixture.runtime.queries.projections.stats(of: id) }
+                let trail = try fixture.runtime.queries.projections.history(HistoryQuery(.dataset(id)))
                 #expect(trail.map(\.type) == ["DatasetCreated", "SamplesAdded", "DatasetDeleted"])
                 #expect(trail.last?.actor == "ada")
             }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Testing
 import TestSupport
+import LedgerComposition
 @testable import LabelLedgerServer
 
 extension EndpointErrorSuites {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Testing
+import LedgerComposition
 @testable import LabelLedgerServer
 
 /// Every documented operation with what the cross-cutting error tests need: a request

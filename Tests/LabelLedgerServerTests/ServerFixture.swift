@@ -4,6 +4,7 @@ import HummingbirdTesting
 import LabelingDomain
 import Testing
 import TestSupport
+import LedgerComposition
 @testable import LabelLedgerServer
 
 /// A runtime on a temporary data directory with one token per role, and helpers to call

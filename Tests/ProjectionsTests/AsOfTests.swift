@@ -21,20 +21,16 @@ import Testing
                 try await Task.sleep(for: .milliseconds(2))  // later events get later times
             }
         }
-        let replay = DatasetReplay(log: fixture.log)
         for (position, time, state) in checkpoints {
-            let byPosition = try replay.state(of: "ds", asOfPosition: position)
+            let byPosition = try #require(try DatasetReplay.replay("ds", log: fixture.log, upTo: position))
             #expect(byPosition.state.samples == state.samples, "samples at \(position)")
             #expect(DatasetSummary(byPosition.state) == DatasetSummary(state), "summary at \(position)")
             #expect(byPosition.state.version == state.version)
-            let byTime = try replay.state(of: "ds", asOf: time)
+            let byTime = try #require(
+                try DatasetReplay.replay("ds", log: fixture.log, upTo: DatasetReplay.position(asOf: time, log: fixture.log)))
             #expect(DatasetSummary(byTime.state) == DatasetSummary(state), "summary at \(time)")
         }
-        #expect(throws: ProjectionError.datasetNotFound("ds")) { try replay.state(of: "ds", asOfPosition: 0) }
-        let head = fixture.log.head
-        #expect(throws: ProjectionError.positionBeyondHead(position: head + 5, head: head)) {
-            try replay.state(of: "ds", asOfPosition: head + 5)
-        }
+        #expect(try DatasetReplay.replay("ds", log: fixture.log, upTo: 0) == nil)
         await fixture.cleanup()
     }
 }

@@ -125,11 +125,10 @@ import TestSupport
     @Test func the_replay_before_the_deletion_shows_the_dataset_and_after_it_shows_the_deletion() async throws {
         let fixture = try ProjectionFixture()
         let positions = try await Self.arrange(fixture, seed: 86)
-        let replay = DatasetReplay(log: fixture.log)
-        let then = try replay.state(of: "ds", asOfPosition: positions.beforeDeletion)
+        let then = try #require(try DatasetReplay.replay("ds", log: fixture.log, upTo: positions.beforeDeletion))
         #expect(then.state.exists)
         #expect(!then.state.samples.isEmpty)
-        let now = try replay.state(of: "ds", asOfPosition: positions.deletion)
+        let now = try #require(try DatasetReplay.replay("ds", log: fixture.log, upTo: positions.deletion))
         #expect(now.state.deletion?.by == "ada")
         #expect(now.state.samples.isEmpty)
         await fixture.cleanup()

@@ -1,9 +1,9 @@
-import DatasetInterchange
-import EventLog
 import Foundation
 import Hummingbird
 import LabelingDomain
 import LabelingService
+import LedgerComposition
+import LedgerQueries
 import Projections
 
 /// An API failure as the service answers it: an HTTP status and a JSON body
@@ -61,8 +61,12 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
     init(_ error: ServiceError) {
         if case let .rule(domain) = error {
             self.init(domain)
-        } else if case let .log(log) = error, log.isStorageDamage {
-            self.init(log)
+        } else if error.isStorageDamage {
+            // Damage to the log found while serving (a frame that fails its checks, a missing
+            // or unreadable segment, a log that refuses appends after a failed write) answers
+            // 503 with the log's own code: the storage is unavailable, no request is at fault.
+            // Damage present at start is refused before the server listens.
+            self.init(.serviceUnavailable, code: error.code, error.message)
         } else {
             self.init(HTTPResponse.Status(code: error.httpStatus), code: error.code, error.message)
         }
@@ -79,12 +83,13 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
         }
     }
 
-    /// Damage to the log found while serving (a frame that fails its checks, a missing or
-    /// unreadable segment, a log that refuses appends after a failed write) answers 503 with
-    /// the log's own code: the storage is unavailable, no request is at fault. Damage present
-    /// at start is refused before the server listens.
-    init(_ error: LogError) {
-        self.init(error.isStorageDamage ? .serviceUnavailable : .internalServerError, code: error.code, error.message)
+    init(_ error: QueryError) {
+        switch error {
+        case let .projection(error): self.init(error)
+        case let .service(error): self.init(error)
+        case .positionBeyondHead, .invalidTime: self.init(.badRequest, code: error.code, error.message)
+        case .datasetNotFound: self.init(.notFound, code: error.code, error.message)
+        }
     }
 
     /// Any error thrown below the routes, mapped to its answer.
@@ -94,7 +99,7 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
         case let error as ServiceError: APIError(error)
         case let error as DomainError: APIError(error)
         case let error as ProjectionError: APIError(error)
-        case let error as LogError: APIError(error)
+        case let error as QueryError: APIError(error)
         case let error as DecodingError: APIError.badRequest("the request body is not valid: \(Self.describe(error))")
         default: APIError(.internalServerError, code: "LabelLedger.API.500", "\(error)")
         }

@@ -1,4 +1,6 @@
+import Foundation
 import Hummingbird
+import LedgerComposition
 
 /// Authenticates every request it guards: `Authorization: Bearer <token>` or the
 /// service's `X-Auth-Token: <token>`; 401 without a known token.

@@ -1,9 +1,9 @@
-import DatasetInterchange
-import EventLog
 import Foundation
 import Hummingbird
 import LabelingDomain
 import LabelingService
+import LedgerComposition
+import LedgerQueries
 import Projections
 
 /// Datasets, labels and stats: `/v2/{project_id}/datasets…`.
@@ -27,60 +27,50 @@ struct DatasetRoutes: Sendable {
         let identity = try context.require(.admin, project: project)
         let body = try await support.decode(CreateDatasetRequest.self, from: request)
         return try await support.once(request, identity: identity, status: .created) { commandID in
-            let hex = UUID.random().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
-            let id = DatasetID("\(project)/\(hex)")
+            let (id, hex) = NewIdentifiers.dataset(inProject: project)
             let outcome = try await support.execute(
                 .createDataset(
                     id: id, name: body.dataset_name, typeCode: body.dataset_type,
                     labels: LabelDTO.definitions(body.labels ?? [], existing: []),
                     description: body.description ?? "", by: identity.name, at: .now),
                 on: id, identity: identity, commandID: commandID, ifMatch: nil)
-            return (CreateDatasetResponse(dataset_id: String(hex)), outcome.version)
+            return (CreateDatasetResponse(dataset_id: hex), outcome.version)
         }
     }
 
+    /// The project's datasets, from the datasets projection (no dataset's state is loaded).
     @Sendable func list(_ request: Request, context: LedgerRequestContext) async throws -> DatasetListResponse {
         let project = try context.parameters.require("project_id")
         _ = try context.require(.labeler, project: project)
-        let ids = try support.runtime.queries.datasetIDs().filter { $0.rawValue.hasPrefix(project + "/") }
-        var datasets: [DatasetResponse] = []
-        for id in ids.sorted(by: { $0.rawValue < $1.rawValue }) {
-            if let info = try await support.service.info(of: id), info.deletion == nil {
-                datasets.append(Self.response(info, position: support.runtime.log.head))
-            }
-        }
-        return DatasetListResponse(datasets: datasets, total_number: datasets.count)
+        let head = support.runtime.queries.head
+        try await support.runtime.settle(head)
+        let datasets: [DatasetOverview]
+        do { datasets = try await support.runtime.queries.datasets(inProject: project) } catch { throw APIError(error) }
+        let shown = datasets.map { Self.response($0, position: head) }
+        return DatasetListResponse(datasets: shown, total_number: shown.count)
     }
 
     /// `as_of_position` / `as_of_time` (ISO 8601) show the dataset as it was then.
     @Sendable func get(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, _) = try support.datasetID(context)
-        let query = request.uri.queryParameters
-        var position: UInt64?
-        if let raw = query["as_of_position"] {
-            guard let value = UInt64(raw) else { throw APIError.badRequest("as_of_position must be a log position") }
-            position = value
-        } else if let raw = query["as_of_time"] {
-            guard let date = ISO8601DateFormatter().date(from: String(raw)) else {
-                throw APIError.badRequest("as_of_time must be ISO 8601, e.g. 2026-11-24T08:00:00Z")
-            }
-            position = try support.runtime.log.position(at: date)
-        }
         let body: DatasetResponse
-        if let position {
-            guard position <= support.runtime.log.head else {
-                throw APIError.badRequest("as_of_position \(position) is beyond the log head \(support.runtime.log.head)")
-            }
+        if let position = try await support.asOfPosition(request) {
+            let then: DatasetAtPosition
             do {
-                let then = try DatasetAtPosition.replay(dataset, log: support.runtime.log, upTo: position)
-                body = Self.response(DatasetInfo(then.state), position: position)
+                then = try await support.runtime.queries.dataset(dataset, asOf: position)
+            } catch .datasetNotFound {
+                throw APIError.notFound("dataset '\(RouteSupport.publicID(dataset))' at position \(position)")
             } catch {
-                if case .datasetNotFound = error { throw APIError.notFound("dataset '\(RouteSupport.publicID(dataset))' at position \(position)") }
-                if case let .service(failure) = error { throw APIError(failure) }
-                throw APIError(.internalServerError, code: error.code, error.message)
+                throw APIError(error)
             }
+            // After its deletion a dataset has nothing left to show; an earlier position has.
+            guard then.state.exists else {
+                throw APIError.notFound("dataset '\(RouteSupport.publicID(dataset))' at position \(position)")
+            }
+            body = Self.response(DatasetInfo(then.state), position: position)
         } else {
-            body = Self.response(try await support.info(dataset), position: support.runtime.log.head)
+            let head = support.runtime.queries.head
+            body = Self.response(try await support.overview(dataset), position: head)
         }
         var response = try body.response(from: request, context: context)
         response.headers[.eTag] = "\"\(body.version)\""
@@ -111,11 +101,23 @@ struct DatasetRoutes: Sendable {
             sample_stats: SampleStatsDTO(info.summary.sampleStats), version: info.version, position: position)
     }
 
+    static func response(_ overview: DatasetOverview, position: UInt64) -> DatasetResponse {
+        DatasetResponse(
+            dataset_id: RouteSupport.publicID(overview.dataset), dataset_name: overview.name,
+            dataset_type: overview.type.rawValue, description: overview.description,
+            labels: overview.labels.map { LabelDTO(name: $0.name, type: overview.type.rawValue, color: $0.color) },
+            sample_stats: SampleStatsDTO(overview.sampleStats), version: overview.version, position: position)
+    }
+
+    /// `as_of_position` / `as_of_time` give the statistics as they were then.
     @Sendable func stats(_ request: Request, context: LedgerRequestContext) async throws -> StatsResponse {
         let (dataset, _) = try support.datasetID(context)
-        let state = try await support.info(dataset)
-        try await support.runtime.settle(support.runtime.log.head)
-        return StatsResponse(try support.runtime.queries.stats(of: dataset), labelType: state.type.rawValue)
+        let position = try await support.asOfPosition(request)
+        if position == nil { try await support.runtime.settle(support.runtime.queries.head) }
+        let stats = try await support.projected(dataset) { queries throws(QueryError) in
+            try await queries.stats(of: dataset, asOf: position)
+        }
+        return StatsResponse(stats, labelType: stats.type.rawValue)
     }
 
     struct LabelsResponse: ResponseEncodable { var labels: [LabelDTO] }
@@ -128,8 +130,8 @@ struct DatasetRoutes: Sendable {
 
     @Sendable func labels(_ request: Request, context: LedgerRequestContext) async throws -> LabelsResponse {
         let (dataset, _) = try support.datasetID(context)
-        let state = try await support.info(dataset)
-        return LabelsResponse(labels: state.labels.map { LabelDTO(name: $0.name, type: state.type.rawValue, color: $0.color) })
+        let overview = try await support.overview(dataset)
+        return LabelsResponse(labels: overview.labels.map { LabelDTO(name: $0.name, type: overview.type.rawValue, color: $0.color) })
     }
 
     @Sendable func addLabels(_ request: Request, context: LedgerRequestContext) async throws -> Response {

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import LabelingDomain
+import LedgerComposition
+import LedgerQueries
 import Projections
 
 /// The audit trail of a dataset, filtered by actor and time.
@@ -19,7 +21,7 @@ struct HistoryRoutes: Sendable {
 
     @Sendable func datasetHistory(_ request: Request, context: LedgerRequestContext) async throws -> SampleRoutes.HistoryResponse {
         let (dataset, _) = try support.datasetID(context)
-        _ = try await support.info(dataset)
+        _ = try await support.overview(dataset)
         let query = request.uri.queryParameters
         func date(_ key: String) throws -> Date? {
             guard let raw = query[key[...]] else { return nil }
@@ -27,9 +29,8 @@ struct HistoryRoutes: Sendable {
             return value
         }
         let limit = try query["limit"].map { guard let v = Int($0), (1...10_000).contains(v) else { throw APIError.badRequest("limit must be 1…10000") }; return v } ?? 1000
-        try await support.runtime.settle(support.runtime.log.head)
-        var entries = try support.runtime.queries.history(
-            HistoryQuery(.dataset(dataset), since: try date("since"), until: try date("until"), limit: limit))
+        let history = HistoryQuery(.dataset(dataset), since: try date("since"), until: try date("until"), limit: limit)
+        var entries = try await support.projected(dataset) { queries throws(QueryError) in try await queries.history(history) }
         if let actor = query["actor"] { entries = entries.filter { $0.actor == actor } }
         return .init(entries: entries.map(Self.entry))
     }

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import LabelingDomain
+import LabelingService
+import LedgerComposition
 
 /// The pre-labeling model registry: `/v2/{project_id}/models`.
 ///

@@ -1,6 +1,7 @@
 import Foundation
-import GRDB
 import Hummingbird
+import LedgerComposition
+import LedgerQueries
 import Metrics
 import Prometheus
 
@@ -16,9 +17,12 @@ struct OperationsRoutes: Sendable {
     }
 
     func registerPublic(on router: Router<LedgerRequestContext>) {
+        // Read from the projections' files, never through the projector: a batch being
+        // applied does not hold up the answer.
         router.get("health") { _, _ in
-            let checkpoint = try await support.runtime.projector.checkpoint()
-            return Health(status: "ok", log_head: support.runtime.log.head, projection_checkpoint: checkpoint)
+            let queries = support.runtime.queries
+            let head = queries.head
+            return Health(status: "ok", log_head: head, projection_checkpoint: try await queries.projectionCheckpoint())
         }
         // The contract, as APIs usually serve theirs: a client reads it before it has a token.
         router.get("openapi.yaml") { _, _ in
@@ -36,14 +40,12 @@ struct OperationsRoutes: Sendable {
     func register(on group: RouterGroup<LedgerRequestContext>) {
         group.get("metrics") { _, context in
             _ = try context.authenticated()
-            let head = support.runtime.log.head
-            let checkpoint = try await support.runtime.projector.checkpoint()
+            let queries = support.runtime.queries
+            let head = queries.head
+            let checkpoint = try await queries.projectionCheckpoint()
             Gauge(label: "labelledger_log_head").record(Double(head))
             Gauge(label: "labelledger_projection_lag_events").record(Double(head >= checkpoint ? head - checkpoint : 0))
-            let unfinished = try await support.runtime.store.database(.tasks).read { db in
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM autolabel_tasks WHERE status IN (-1, 0, 1, 4)") ?? 0
-            }
-            Gauge(label: "labelledger_task_queue_length").record(Double(unfinished))
+            Gauge(label: "labelledger_task_queue_length").record(Double(try await queries.queueLength()))
             var bytes: [UInt8] = []
             ServerMetrics.registry.emit(into: &bytes)
             return Response(

@@ -4,6 +4,8 @@ import Hummingbird
 import Metrics
 import LabelingDomain
 import LabelingService
+import LedgerComposition
+import LedgerQueries
 import Projections
 
 /// What every route needs: the runtime, body decoding with a size limit, dataset ids
@@ -34,16 +36,51 @@ struct RouteSupport: Sendable {
         return info
     }
 
-    /// Answers a read from the projections (settled by the caller) without a trip through
-    /// the dataset's actor. When they know no such dataset, ``info(_:)`` says why (never
-    /// created, or deleted) with its 404.
-    func projected<T>(_ dataset: DatasetID, _ read: (ProjectionQueries) throws -> T) async throws -> T {
+    /// Answers a read through the query API (settled by the caller) without a trip through
+    /// the dataset's actor. When the projections know no such dataset, ``info(_:)`` says why
+    /// (never created, or deleted) with its 404.
+    func projected<T>(_ dataset: DatasetID, _ read: (LedgerQueries) async throws(QueryError) -> T) async throws -> T {
         do {
-            return try read(runtime.queries)
-        } catch ProjectionError.datasetNotFound {
+            return try await read(runtime.queries)
+        } catch .projection(.datasetNotFound) {
+            _ = try await info(dataset)
+            throw APIError.notFound("dataset '\(Self.publicID(dataset))'")
+        } catch {
+            throw APIError(error)
+        }
+    }
+
+    /// The dataset as the projections show it, including every write so far; 404 as
+    /// ``info(_:)`` says when they know none.
+    func overview(_ dataset: DatasetID) async throws -> DatasetOverview {
+        try await runtime.settle(runtime.queries.head)
+        guard let overview = try await projected(dataset, { queries throws(QueryError) in try await queries.dataset(dataset) }) else {
             _ = try await info(dataset)
             throw APIError.notFound("dataset '\(Self.publicID(dataset))'")
         }
+        return overview
+    }
+
+    /// The position a read asks for with `as_of_position` (a log position) or `as_of_time`
+    /// (ISO 8601: the last position recorded at or before it); nil: now. 400 when it is not
+    /// one, or lies beyond the log head.
+    func asOfPosition(_ request: Request) async throws -> UInt64? {
+        let query = request.uri.queryParameters
+        let position: UInt64
+        if let raw = query["as_of_position"] {
+            guard let value = UInt64(raw) else { throw APIError.badRequest("as_of_position must be a log position") }
+            position = value
+        } else if let raw = query["as_of_time"] {
+            guard let date = ISO8601DateFormatter().date(from: String(raw)) else {
+                throw APIError.badRequest("as_of_time must be ISO 8601, e.g. 2026-11-24T08:00:00Z")
+            }
+            do { position = try await runtime.queries.position(at: date) } catch { throw APIError(error) }
+        } else {
+            return nil
+        }
+        let head = runtime.queries.head
+        guard position <= head else { throw APIError(QueryError.positionBeyondHead(position: position, head: head)) }
+        return position
     }
 
     static func publicID(_ dataset: DatasetID) -> String {
@@ -207,7 +244,7 @@ struct RouteSupport: Sendable {
             // Decide + append + fsync, the latency an API client pays for durability.
             Timer(label: "labelledger_command_append_seconds").record(duration: ContinuousClock.now - start)
         }
-        try await runtime.settle(outcome.append?.lastPosition)
+        try await runtime.settle(outcome.lastPosition)
         return outcome
     }
 }

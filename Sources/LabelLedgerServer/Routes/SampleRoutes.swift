@@ -4,6 +4,8 @@ import Foundation
 import Hummingbird
 import LabelingDomain
 import LabelingService
+import LedgerComposition
+import LedgerQueries
 import Projections
 
 /// Samples: add, tabs, one sample, replace labels, delete, confirm, reject, hard marks,
@@ -136,17 +138,21 @@ struct SampleRoutes: Sendable {
     @Sendable func list(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, _) = try support.datasetID(context)
         let query = request.uri.queryParameters
-        return try await page(dataset, tab: try SampleStatusName.tab(query["sample_state"].map(String.init)), query: query)
+        return try await page(
+            dataset, tab: try SampleStatusName.tab(query["sample_state"].map(String.init)), query: query,
+            asOf: try await support.asOfPosition(request))
     }
 
     @Sendable func toBeConfirmed(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, _) = try support.datasetID(context)
-        return try await page(dataset, tab: .toBeConfirmed, query: request.uri.queryParameters)
+        return try await page(
+            dataset, tab: .toBeConfirmed, query: request.uri.queryParameters, asOf: try await support.asOfPosition(request))
     }
 
     /// `{"samples":[…],"next_cursor":"…","position":N}`, the samples rendered by the projection
-    /// (``ProjectionQueries/sampleDocuments(_:type:)``) and spliced in as they are.
-    private func page(_ dataset: DatasetID, tab: SampleTab, query: Parameters) async throws -> Response {
+    /// (``ProjectionQueries/sampleDocuments(_:type:)``) and spliced in as they are; with
+    /// `asOf`, the page as it was at that position (`position` is then that position).
+    private func page(_ dataset: DatasetID, tab: SampleTab, query: Parameters, asOf: UInt64?) async throws -> Response {
         func int(_ key: String, _ fallback: Int) throws -> Int {
             guard let raw = query[key[...]] else { return fallback }
             guard let value = Int(raw) else { throw APIError.badRequest("\(key) must be an integer") }
@@ -193,10 +199,14 @@ struct SampleRoutes: Sendable {
             guard let cursor = SampleCursor(token: String(token)) else { throw APIError.badRequest("cursor is not one this server issued") }
             sampleQuery.cursor = cursor
         }
-        let head = support.runtime.log.head
-        try await support.runtime.settle(head)
-        let page = try await support.projected(dataset) { try $0.sampleDocuments(sampleQuery) }
-        if page.count == 0, let labeler = sampleQuery.labeler, try !support.runtime.queries.hasLabeler(labeler, in: dataset) {
+        let head = asOf ?? support.runtime.queries.head
+        if asOf == nil { try await support.runtime.settle(head) }
+        let page = try await support.projected(dataset) { [sampleQuery] queries throws(QueryError) in
+            try await queries.samples(sampleQuery, asOf: asOf)
+        }
+        if page.count == 0, let labeler = sampleQuery.labeler,
+            try await !support.projected(dataset, { queries throws(QueryError) in try await queries.hasLabeler(labeler, in: dataset, asOf: asOf) })
+        {
             throw APIError.badRequest(
                 "no sample of this dataset has the labeler '\(labeler)'; a model is named model:<name>:<version>",
                 code: "LabelLedger.API.4301")
@@ -216,8 +226,10 @@ struct SampleRoutes: Sendable {
     @Sendable func get(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, _) = try support.datasetID(context)
         let id = try context.parameters.require("sample_id")
-        try await support.runtime.settle(support.runtime.log.head)
-        guard let document = try await support.projected(dataset, { try $0.sampleDocument(SampleID(id), in: dataset) }) else {
+        try await support.runtime.settle(support.runtime.queries.head)
+        guard let document = try await support.projected(dataset, { queries throws(QueryError) in
+            try await queries.sampleDocument(SampleID(id), in: dataset)
+        }) else {
             throw APIError.notFound("sample '\(id)'")
         }
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
@@ -239,10 +251,12 @@ struct SampleRoutes: Sendable {
 
     @Sendable func history(_ request: Request, context: LedgerRequestContext) async throws -> HistoryResponse {
         let (dataset, _) = try support.datasetID(context)
-        _ = try await support.info(dataset)
+        _ = try await support.overview(dataset)
         let id = try context.parameters.require("sample_id")
-        try await support.runtime.settle(support.runtime.log.head)
-        let entries = try support.runtime.queries.history(HistoryQuery(.sample(SampleID(id), dataset: dataset)))
+        try await support.runtime.settle(support.runtime.queries.head)
+        let entries = try await support.projected(dataset) { queries throws(QueryError) in
+            try await queries.history(HistoryQuery(.sample(SampleID(id), dataset: dataset)))
+        }
         guard !entries.isEmpty else { throw APIError.notFound("sample '\(id)'") }
         return HistoryResponse(entries: entries.map(HistoryRoutes.entry))
     }

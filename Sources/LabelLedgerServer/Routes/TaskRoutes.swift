@@ -1,7 +1,9 @@
-import EventLog
 import Foundation
 import Hummingbird
 import LabelingDomain
+import LabelingService
+import LedgerComposition
+import LedgerQueries
 import Projections
 
 /// Auto-labeling tasks: start, progress, history, stop; and the dataset's continuous mode.
@@ -66,7 +68,7 @@ struct TaskRoutes: Sendable {
         }
         let ifMatch = try await support.checkIfMatch(request, dataset: dataset, identity: identity)
         return try await support.once(request, identity: identity) { commandID in
-            let task = TaskID(UUID.random().uuidString.lowercased())
+            let task = NewIdentifiers.task()
             let outcome = try await support.execute(
                 .requestAutoLabeling(
                     taskID: task, type: type, algorithm: algorithm, model: model, targetAccuracy: body.config?.target_accuracy,
@@ -78,7 +80,7 @@ struct TaskRoutes: Sendable {
 
     @Sendable func list(_ request: Request, context: LedgerRequestContext) async throws -> TaskListResponse {
         let (dataset, _) = try support.datasetID(context)
-        _ = try await support.info(dataset)
+        _ = try await support.overview(dataset)
         let query = request.uri.queryParameters
         var type: TaskType?
         if let raw = query["type"] {
@@ -90,19 +92,23 @@ struct TaskRoutes: Sendable {
         }
         let offset = try query["offset"].map { guard let v = Int($0) else { throw APIError.badRequest("offset must be an integer") }; return v } ?? 0
         let limit = try query["limit"].map { guard let v = Int($0) else { throw APIError.badRequest("limit must be an integer") }; return v } ?? 100
-        try await support.runtime.settle(support.runtime.log.head)
-        let list = try support.runtime.queries.tasks(of: dataset, type: type, offset: offset, limit: limit)
-        let skipped = try support.runtime.queries.skippedSamples(of: dataset, tasks: list.tasks.map(\.id))
+        let (list, skipped) = try await support.projected(dataset) { queries throws(QueryError) in
+            let list = try await queries.tasks(of: dataset, type: type, offset: offset, limit: limit)
+            return (list, try await queries.skippedSamples(of: dataset, tasks: list.tasks.map(\.id)))
+        }
         return TaskListResponse(tasks: list.tasks.map { TaskDTO($0, skipped: skipped[$0.id]) }, total_count: list.totalCount)
     }
 
     @Sendable func get(_ request: Request, context: LedgerRequestContext) async throws -> TaskDTO {
         let (dataset, _) = try support.datasetID(context)
-        _ = try await support.info(dataset)
+        _ = try await support.overview(dataset)
         let id = try context.parameters.require("task_id")
-        try await support.runtime.settle(support.runtime.log.head)
-        guard let task = try support.runtime.queries.task(TaskID(id), of: dataset) else { throw APIError.notFound("task '\(id)'") }
-        return TaskDTO(task, skipped: try support.runtime.queries.skippedSamples(of: dataset, tasks: [task.id])[task.id])
+        let found = try await support.projected(dataset) { queries throws(QueryError) -> (TaskView, [SkippedSample]?)? in
+            guard let task = try await queries.task(TaskID(id), of: dataset) else { return nil }
+            return (task, try await queries.skippedSamples(of: dataset, tasks: [task.id])[task.id])
+        }
+        guard let (task, skipped) = found else { throw APIError.notFound("task '\(id)'") }
+        return TaskDTO(task, skipped: skipped)
     }
 
     struct StopResponse: ResponseEncodable { var task_id: String; var status: Int }

@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import Hummingbird
 import LabelLedgerCommandLine
+import LedgerComposition
 import LabelLedgerServer
 import LabelingDomain
 import LabelingService

@@ -4,6 +4,7 @@ import EventLog
 import Foundation
 import LabelLedgerCommandLine
 import LabelingDomain
+import LabelingService
 
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

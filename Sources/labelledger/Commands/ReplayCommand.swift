@@ -44,7 +44,7 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         if ProjectionStore.exists(directory: data.projectionDirectory),
             let store = try? ProjectionStore.openReadOnly(directory: data.projectionDirectory),
-            try verify || store.checkpoint(.audit) >= asOfPosition ?? DatasetReplay(log: log).position(asOf: asOfTime!.date)
+            try verify || store.checkpoint(.audit) >= asOfPosition ?? DatasetReplay.position(asOf: asOfTime!.date, log: log)
         {
             try report(log: log, store: store)
             return
@@ -64,12 +64,12 @@ struct ReplayCommand: AsyncParsableCommand {
             try runVerify(log: log, store: store)
             return
         }
-        let replay = DatasetReplay(log: log)
-        let position = try asOfPosition ?? replay.position(asOf: asOfTime!.date)
+        let position = try asOfPosition ?? DatasetReplay.position(asOf: asOfTime!.date, log: log)
+        guard position <= log.head else { throw ProjectionError.positionBeyondHead(position: position, head: log.head) }
         let ids = try dataset.map { [DatasetID($0)] } ?? ProjectionQueries(store: store!).datasetIDs(asOfPosition: position)
         var objects: [[String: Any]] = []
         for id in ids {
-            let asOf = try replay.state(of: id, asOfPosition: position)
+            guard let asOf = try DatasetReplay.replay(id, log: log, upTo: position) else { throw ProjectionError.datasetNotFound(id) }
             if json { objects.append(object(asOf)) } else { printText(id, asOf) }
         }
         if json {
@@ -109,10 +109,10 @@ struct ReplayCommand: AsyncParsableCommand {
         }
     }
 
-    private func printText(_ id: DatasetID, _ asOf: DatasetReplay.AsOf) {
+    private func printText(_ id: DatasetID, _ asOf: DatasetAtPosition) {
         let summary = DatasetSummary(asOf.state)
         let s = summary.sampleStats
-        print("dataset \(id) '\(summary.name)' (\(summary.type)) as of position \(asOf.position): version \(summary.version), last event at \(asOf.lastEventPosition)\(asOf.lastEventAt.map { " (" + TimeArgument.format($0) + ")" } ?? "")")
+        print("dataset \(id) '\(summary.name)' (\(summary.type)) as of position \(asOf.asOfPosition): version \(summary.version), last event at \(asOf.position)\(asOf.lastEventAt.map { " (" + TimeArgument.format($0) + ")" } ?? "")")
         if let deletion = asOf.state.deletion {
             print("  deleted by \(deletion.by) at \(TimeArgument.format(deletion.at.date)) with \(deletion.sampleCount) samples")
         }
@@ -135,12 +135,12 @@ struct ReplayCommand: AsyncParsableCommand {
         }
     }
 
-    private func object(_ asOf: DatasetReplay.AsOf) -> [String: Any] {
+    private func object(_ asOf: DatasetAtPosition) -> [String: Any] {
         let summary = DatasetSummary(asOf.state)
         let s = summary.sampleStats
         return [
             "dataset_id": summary.datasetID.rawValue, "name": summary.name, "type": summary.type.rawValue,
-            "version": summary.version, "last_event_position": asOf.lastEventPosition,
+            "version": summary.version, "last_event_position": asOf.position,
             "deleted": asOf.state.isDeleted,
             "sample_stats": [
                 "un_annotation": s.unAnnotation, "manual_annotation": s.manualAnnotation,

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import LabelLedgerCommandLine
+import LedgerComposition
 import LabelLedgerServer
 import Logging
 import ServiceLifecycle

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LabelLedgerCommandLine
+import LedgerComposition
 import LabelLedgerServer
 
 struct TokenCommand: ParsableCommand {

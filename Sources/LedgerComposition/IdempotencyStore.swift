@@ -16,6 +16,12 @@ public final class IdempotencyStore: Sendable {
         public var body: Data
         /// SHA-256 (hex) of the request answered: method, path and query, body.
         public var fingerprint: String
+
+        public init(status: Int, body: Data, fingerprint: String) {
+            self.status = status
+            self.body = body
+            self.fingerprint = fingerprint
+        }
     }
 
     public init(path: String) throws {

@@ -39,5 +39,5 @@ public struct ServerConfiguration: Sendable {
         self.reactorWorkers = reactorWorkers
     }
 
-    var imageDirectory: URL { dataDirectory.appendingPathComponent("images") }
+    public var imageDirectory: URL { dataDirectory.appendingPathComponent("images") }
 }

@@ -3,12 +3,13 @@ import EventLog
 import Foundation
 import LabelingDomain
 import LabelingService
-import Logging
+import LedgerQueries
 import Projections
 import Synchronization
 
-/// Everything one data directory runs: the log, command handling, the projections and
-/// their projector, the auto-labeling reactor, tokens and idempotency records.
+/// The composition root: everything one data directory runs, opened in one place — the log,
+/// command handling, the projections and their projector, the query API every read goes
+/// through, the auto-labeling reactor, tokens and idempotency records.
 ///
 /// Invariant: after ``settle(_:)`` returns for an append, the projections include it
 /// (read-your-writes for API clients).
@@ -17,7 +18,8 @@ public final class LedgerRuntime: Sendable {
     public let log: EventLog
     public let service: DatasetService
     public let store: ProjectionStore
-    public let queries: ProjectionQueries
+    /// Every read (the server's and the command line's): projections, head, as-of views.
+    public let queries: LedgerQueries
     public let projector: Projector
     public let reactor: AutoLabelingReactor
     public let tokens: TokenStore
@@ -30,7 +32,7 @@ public final class LedgerRuntime: Sendable {
         log = try EventLog.open(directory: data.appendingPathComponent("log"))
         service = DatasetService(log: log, snapshotDirectory: data.appendingPathComponent("snapshots"))
         store = try ProjectionStore.open(directory: data.appendingPathComponent("projections"))
-        queries = ProjectionQueries(store: store)
+        queries = LedgerQueries(log: log, store: store)
         projector = Projector(log: log, store: store)
         try await projector.start()
         reactor = AutoLabelingReactor(

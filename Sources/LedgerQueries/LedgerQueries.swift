@@ -1,0 +1,193 @@
+import EventLog
+import Foundation
+import LabelingDomain
+import LabelingService
+import Projections
+
+/// Every read the server and the command line make of one data directory: dataset list and
+/// info, tabs and single samples, statistics, tasks, the task queue's length, history, the
+/// log's head and position at a time, and views as of a position.
+///
+/// ```swift
+/// let queries = LedgerQueries(log: log, store: store)
+/// let page = try await queries.samples(SampleQuery(dataset: "demo/1", tab: .labeled, limit: 100))
+/// let then = try await queries.stats(of: "demo/1", asOf: 1_200)
+/// let datasets = try await queries.datasets(inProject: "demo")
+/// ```
+///
+/// Invariants:
+/// - Current reads come from the projections (never from the write side's dataset actors);
+///   as-of reads fold the dataset's stream up to the position, once: through
+///   ``LabelingService/DatasetReplay`` for the dataset itself, through the datasets
+///   projection's own applier for its tabs and stats
+///   (``Projections/ProjectionQueries/asOf(_:log:upTo:scratch:_:)``), so as of the head
+///   they equal the current ones.
+/// - Nothing blocks the cooperative thread pool: every SQLite or log read runs on a
+///   dispatch queue (``offPool(_:)``) and the caller awaits it.
+///
+/// Thread-safety: a `Sendable` value; call from any task.
+public struct LedgerQueries: Sendable {
+    let log: EventLog
+    /// The projections' own query API (for callers that already run off the pool).
+    public let projections: ProjectionQueries
+    /// Where as-of scratch projections are built (each removed when its read ends).
+    let scratch: URL
+
+    public init(log: EventLog, store: ProjectionStore, scratch: URL = FileManager.default.temporaryDirectory) {
+        self.log = log
+        self.projections = ProjectionQueries(store: store)
+        self.scratch = scratch
+    }
+
+    // MARK: - The log
+
+    /// The last durable position (cheap: no I/O).
+    public var head: UInt64 { log.head }
+
+    /// The last position the log recorded at or before `date` (0 when it has nothing that old).
+    public func position(at date: Date) async throws(QueryError) -> UInt64 {
+        guard date.timeIntervalSince1970.isFinite else { throw .invalidTime("\(date) is not a time") }
+        let log = log
+        return try await Self.offPool { () throws(QueryError) in
+            do throws(ServiceError) { return try DatasetReplay.position(asOf: date, log: log) } catch { throw .service(error) }
+        }
+    }
+
+    /// The lowest checkpoint among the projections, read from their files: never waits for
+    /// the projector (a batch being applied does not hold it up).
+    public func projectionCheckpoint() async throws(QueryError) -> UInt64 {
+        let store = projections.store
+        return try await projection { _ throws(ProjectionError) in
+            try ProjectionKind.allCases.map { kind throws(ProjectionError) in try store.checkpoint(kind) }.min() ?? 0
+        }
+    }
+
+    // MARK: - Datasets
+
+    /// The live datasets of `project`, in id order (deleted ones left out).
+    public func datasets(inProject project: String) async throws(QueryError) -> [DatasetOverview] {
+        try await projection { queries throws(ProjectionError) in try queries.datasetOverviews(prefix: project + "/") }
+    }
+
+    /// One live dataset, or nil (never created, or deleted).
+    public func dataset(_ dataset: DatasetID) async throws(QueryError) -> DatasetOverview? {
+        try await projection { queries throws(ProjectionError) in try queries.datasetOverview(dataset) }
+    }
+
+    /// The dataset as it was at `position` (deleted ones included, with their deletion).
+    /// - Throws: ``QueryError/positionBeyondHead(position:head:)``,
+    ///   ``QueryError/datasetNotFound(dataset:position:)`` when it was not created by then.
+    public func dataset(_ dataset: DatasetID, asOf position: UInt64) async throws(QueryError) -> DatasetAtPosition {
+        let head = log.head
+        guard position <= head else { throw .positionBeyondHead(position: position, head: head) }
+        let log = log
+        let found = try await Self.offPool { () throws(QueryError) in
+            do throws(ServiceError) { return try DatasetReplay.replay(dataset, log: log, upTo: position) } catch { throw .service(error) }
+        }
+        guard let found else { throw .datasetNotFound(dataset: dataset.rawValue, position: position) }
+        return found
+    }
+
+    // MARK: - Samples
+
+    /// One page of a tab as the API's JSON array (``Projections/SampleDocumentPage``), now or as
+    /// of `position`.
+    /// - Throws: ``QueryError/projection(_:)`` with ``Projections/ProjectionError/datasetNotFound(_:)``
+    ///   when the dataset is unknown (now), ``QueryError/datasetNotFound(dataset:position:)``
+    ///   when it did not exist then.
+    public func samples(_ query: SampleQuery, asOf position: UInt64? = nil) async throws(QueryError) -> SampleDocumentPage {
+        try await read(query.dataset, asOf: position) { queries throws(ProjectionError) in try queries.sampleDocuments(query) }
+    }
+
+    /// Whether any sample of `dataset` has `labeler` (now, or as of `position`).
+    public func hasLabeler(_ labeler: Labeler, in dataset: DatasetID, asOf position: UInt64? = nil) async throws(QueryError) -> Bool {
+        try await read(dataset, asOf: position) { queries throws(ProjectionError) in try queries.hasLabeler(labeler, in: dataset) }
+    }
+
+    /// One sample as the API's JSON object, or nil.
+    public func sampleDocument(_ id: SampleID, in dataset: DatasetID) async throws(QueryError) -> [UInt8]? {
+        try await projection { queries throws(ProjectionError) in try queries.sampleDocument(id, in: dataset) }
+    }
+
+    // MARK: - Statistics
+
+    /// The dataset's statistics, now or as of `position`.
+    public func stats(of dataset: DatasetID, asOf position: UInt64? = nil) async throws(QueryError) -> DatasetStats {
+        try await read(dataset, asOf: position) { queries throws(ProjectionError) in try queries.stats(of: dataset) }
+    }
+
+    // MARK: - Tasks
+
+    public func tasks(of dataset: DatasetID, type: TaskType? = nil, offset: Int = 0, limit: Int = 100) async throws(QueryError)
+        -> TaskList
+    {
+        try await projection { queries throws(ProjectionError) in
+            try queries.tasks(of: dataset, type: type, offset: offset, limit: limit)
+        }
+    }
+
+    public func task(_ id: TaskID, of dataset: DatasetID) async throws(QueryError) -> TaskView? {
+        try await projection { queries throws(ProjectionError) in try queries.task(id, of: dataset) }
+    }
+
+    public func skippedSamples(of dataset: DatasetID, tasks: [TaskID]) async throws(QueryError) -> [TaskID: [SkippedSample]] {
+        try await projection { queries throws(ProjectionError) in try queries.skippedSamples(of: dataset, tasks: tasks) }
+    }
+
+    /// Auto-labeling tasks not finished yet, of every dataset.
+    public func queueLength() async throws(QueryError) -> Int {
+        try await projection { queries throws(ProjectionError) in try queries.unfinishedTaskCount() }
+    }
+
+    // MARK: - History
+
+    public func history(_ query: HistoryQuery) async throws(QueryError) -> [HistoryEntry] {
+        try await projection { queries throws(ProjectionError) in try queries.history(query) }
+    }
+
+    // MARK: - Running reads
+
+    /// A read of the live projections, off the pool.
+    private func projection<T: Sendable>(
+        _ body: @escaping @Sendable (ProjectionQueries) throws(ProjectionError) -> T
+    ) async throws(QueryError) -> T {
+        let queries = projections
+        return try await Self.offPool { () throws(QueryError) in
+            do throws(ProjectionError) { return try body(queries) } catch { throw .projection(error) }
+        }
+    }
+
+    /// A read of the live projections (`position` nil) or of a scratch projection of
+    /// `dataset` as of `position`, off the pool.
+    private func read<T: Sendable>(
+        _ dataset: DatasetID, asOf position: UInt64?,
+        _ body: @escaping @Sendable (ProjectionQueries) throws(ProjectionError) -> T
+    ) async throws(QueryError) -> T {
+        guard let position else { return try await projection(body) }
+        let head = log.head
+        guard position <= head else { throw .positionBeyondHead(position: position, head: head) }
+        let (queries, log, scratch) = (projections, log, scratch)
+        let found = try await Self.offPool { () throws(QueryError) in
+            do throws(ProjectionError) {
+                return try queries.asOf(dataset, log: log, upTo: position, scratch: scratch) { then throws(ProjectionError) in
+                    try body(then)
+                }
+            } catch {
+                throw .projection(error)
+            }
+        }
+        guard let found else { throw .datasetNotFound(dataset: dataset.rawValue, position: position) }
+        return found
+    }
+
+    /// Runs blocking work (SQLite, log reads, files) on a dispatch queue, so that the
+    /// cooperative thread pool never waits on I/O or a lock; the caller awaits the result.
+    static func offPool<T: Sendable, E: Error>(_ work: @escaping @Sendable () throws(E) -> T) async throws(E) -> T {
+        let result: Result<T, E> = await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async {
+                continuation.resume(returning: Result { () throws(E) in try work() })
+            }
+        }
+        return try result.get()
+    }
+}

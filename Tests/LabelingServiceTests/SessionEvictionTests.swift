@@ -1,0 +1,54 @@
+import EventLog
+import Foundation
+import LabelingDomain
+import Testing
+@testable import LabelingService
+
+/// The service keeps at most `maxSessions` datasets in memory, least recently used out,
+/// and an evicted dataset loses nothing (issue 22: bounded memory with many datasets).
+@Suite struct SessionEvictionTests {
+    @Test func touching_more_datasets_than_the_bound_keeps_at_most_the_bound() async throws {
+        let fixture = try ServiceFixture()
+        defer { fixture.cleanup() }
+        let bound = 8
+        let service = DatasetService(
+            log: fixture.log, snapshotDirectory: fixture.root.appendingPathComponent("snapshots"), maxSessions: bound)
+        // Three times the bound, each touched by commands and reads.
+        for i in 0..<(3 * bound) {
+            let id = DatasetID("p/\(i)")
+            try await service.createDigits(id, samples: 3)
+            _ = try await service.label([i % 3], "\(i % 10)", dataset: id)
+            _ = try await service.info(of: id)
+            #expect(service.sessionCount <= bound, "after dataset \(i)")
+        }
+        #expect(service.sessionCount == bound)
+        // The first datasets were evicted long ago: they load again with every event.
+        for i in 0..<bound {
+            let id = DatasetID("p/\(i)")
+            let state = try #require(try await service.state(of: id))
+            #expect(state.samples[SampleID("s\(i % 3)")]?.state == .labeled)
+            #expect(state.version == fixture.log.version(of: StreamNames.dataset(id)))
+            // And take commands against their current version.
+            let outcome = try await service.execute(
+                .updateSampleLabels([SampleLabelUpdate(sampleID: "s0", labels: [ManualLabel(name: "9")])], by: "ana"),
+                on: id, actor: "ana", expectedVersion: state.version)
+            #expect(outcome.version == state.version + 1)
+            #expect(service.sessionCount <= bound)
+        }
+    }
+
+    @Test func the_least_recently_used_dataset_is_the_one_evicted() async throws {
+        let fixture = try ServiceFixture()
+        defer { fixture.cleanup() }
+        let service = DatasetService(
+            log: fixture.log, snapshotDirectory: fixture.root.appendingPathComponent("snapshots"), maxSessions: 2)
+        try await service.createDigits("a", samples: 1)
+        try await service.createDigits("b", samples: 1)
+        let a = service.session("a")
+        _ = service.session("b")
+        _ = service.session("a")  // "b" is now the least recently used
+        try await service.createDigits("c", samples: 1)
+        #expect(service.sessionCount == 2)
+        #expect(service.session("a") === a, "a was used more recently than b: kept")
+    }
+}
