@@ -52,7 +52,19 @@ struct FrameHeader: Equatable, Sendable {
         case badMagic
         case badChecksum
         case unsupportedVersion(UInt16)
+        /// Checksums hold but the sizes or positions are beyond anything a writer makes
+        /// (see ``maximumUncompressedLength``): refused before any allocation they ask for.
+        case implausible(String)
     }
+
+    /// The largest uncompressed payload a frame may declare. A writer cuts frames at
+    /// ``BatchFrame/targetUncompressedBytes``, or gives one record of at most about
+    /// ``BatchFrame/maxRecordBytes`` a frame of its own, so twice the record limit is never
+    /// reached by a frame it wrote; a header declaring more is corruption, whatever its CRC.
+    static let maximumUncompressedLength = 2 * BatchFrame.maxRecordBytes
+
+    /// The most bytes LZ4 makes of `length` bytes (liblz4's `LZ4_compressBound`).
+    static func compressedBound(_ length: Int) -> Int { length + length / 255 + 16 }
 
     static func decode(_ raw: UnsafeRawBufferPointer) -> Result<FrameHeader, DecodeFailure> {
         guard raw.count >= size else { return .failure(.short) }
@@ -63,16 +75,47 @@ struct FrameHeader: Equatable, Sendable {
         else { return .failure(.badChecksum) }
         let version = header.readLE(UInt16.self, at: 4)
         guard version == formatVersion else { return .failure(.unsupportedVersion(version)) }
+        let firstPosition = header.readLE(UInt64.self, at: 8)
+        let eventCount = header.readLE(UInt32.self, at: 16)
+        let uncompressed = header.readLE(UInt32.self, at: 20)
+        let compressed = header.readLE(UInt32.self, at: 24)
+        if let problem = implausibility(
+            firstPosition: firstPosition, eventCount: eventCount, uncompressed: uncompressed, compressed: compressed)
+        {
+            return .failure(.implausible(problem))
+        }
         return .success(FrameHeader(
             formatVersion: version,
             flags: header.readLE(UInt16.self, at: 6),
-            firstPosition: header.readLE(UInt64.self, at: 8),
-            eventCount: header.readLE(UInt32.self, at: 16),
-            uncompressedLength: header.readLE(UInt32.self, at: 20),
-            compressedLength: header.readLE(UInt32.self, at: 24),
+            firstPosition: firstPosition,
+            eventCount: eventCount,
+            uncompressedLength: uncompressed,
+            compressedLength: compressed,
             recordedAtMicros: header.readLE(Int64.self, at: 32),
             previousFrameHash: Array(header[40..<72]),
             payloadCRC: header.readLE(UInt32.self, at: 72)))
+    }
+}
+
+extension FrameHeader {
+    /// Why header fields no writer produces cannot be a frame, or nil: every record takes at
+    /// least 2 bytes (a length prefix and a position), positions start at 1 and never wrap.
+    static func implausibility(firstPosition: UInt64, eventCount: UInt32, uncompressed: UInt32, compressed: UInt32)
+        -> String?
+    {
+        if Int(uncompressed) > maximumUncompressedLength {
+            return "frame declares \(uncompressed) uncompressed bytes, more than the limit of \(maximumUncompressedLength)"
+        }
+        if Int(compressed) > compressedBound(Int(uncompressed)) {
+            return "frame declares \(compressed) compressed bytes for \(uncompressed) uncompressed, more than LZ4 ever makes"
+        }
+        if eventCount == 0 || UInt64(eventCount) * 2 > UInt64(uncompressed) {
+            return "frame declares \(eventCount) events in \(uncompressed) uncompressed bytes"
+        }
+        if firstPosition == 0 || firstPosition > UInt64.max - UInt64(eventCount) {
+            return "frame declares first position \(firstPosition) with \(eventCount) events"
+        }
+        return nil
     }
 }
 
@@ -131,7 +174,8 @@ struct BatchFrame: Sendable {
             throw FrameContentError(reason: "LZ4 payload does not decompress to \(header.uncompressedLength) bytes")
         }
         var records: [EventRecord] = []
-        records.reserveCapacity(Int(header.eventCount))
+        // Not the declared count: a header's count is only trusted once the records are read.
+        records.reserveCapacity(min(Int(header.eventCount), 1024))
         var offset = 0
         while offset < raw.count {
             guard let (length, used) = readVarint(raw, at: offset), length <= UInt64(raw.count - offset - used) else {

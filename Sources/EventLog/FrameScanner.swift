@@ -42,6 +42,8 @@ struct FrameScanner {
             return .corrupt(reason: "frame header checksum mismatch")
         case let .failure(.unsupportedVersion(version)):
             return .corrupt(reason: "unsupported frame format version \(version)")
+        case let .failure(.implausible(reason)):
+            return .corrupt(reason: reason)
         }
         let frameLength = UInt64(header.frameLength)
         if frameLength > remaining {
