@@ -37,15 +37,13 @@ public enum Labeler: Sendable, Hashable, CustomStringConvertible {
     public init?(filter text: String) {
         if text == "active-learning" {
             self = .activeLearning
-        } else if text.hasPrefix("model:") {
-            let reference = text.dropFirst(6)
-            guard let colon = reference.lastIndex(of: ":"), colon > reference.startIndex,
-                reference.index(after: colon) < reference.endIndex
+        } else if let reference = text.afterScalarPrefix("model:") {
+            guard let (name, version) = reference.splitAtLastScalar(":"), !name.isEmpty, !version.isEmpty
             else { return nil }
-            self = .model(name: String(reference[..<colon]), version: String(reference[reference.index(after: colon)...]))
-        } else if text.hasPrefix("person:") {
-            guard text.count > 7 else { return nil }
-            self = .person(String(text.dropFirst(7)))
+            self = .model(name: name, version: version)
+        } else if let user = text.afterScalarPrefix("person:") {
+            guard !user.isEmpty else { return nil }
+            self = .person(user)
         } else {
             guard !text.isEmpty else { return nil }
             self = .person(text)

@@ -74,13 +74,10 @@ enum StoredLabels {
     }
 
     static func annotator(_ text: String) -> Annotator {
-        if text.hasPrefix("human:") { return .human(String(text.dropFirst(6))) }
-        if text.hasPrefix("active-learning:") { return .activeLearning(TaskID(String(text.dropFirst(16)))) }
-        if text.hasPrefix("pre-label:") {
-            let rest = text.dropFirst(10)
-            if let colon = rest.lastIndex(of: ":") {
-                return .preLabelModel(name: String(rest[..<colon]), version: String(rest[rest.index(after: colon)...]))
-            }
+        if let user = text.afterScalarPrefix("human:") { return .human(user) }
+        if let task = text.afterScalarPrefix("active-learning:") { return .activeLearning(TaskID(task)) }
+        if let model = text.afterScalarPrefix("pre-label:"), let (name, version) = model.splitAtLastScalar(":") {
+            return .preLabelModel(name: name, version: version)
         }
         return .human(text)
     }
