@@ -20,7 +20,11 @@ public enum ManifestReader {
         let base = url.deletingLastPathComponent()
         var entries: [ImportEntry] = []
         var problems: [ImportProblem] = []
-        let readable = ManifestLines.forEach(in: url) { line, bytes in
+        let readable = ManifestLines.forEach(in: url, oversized: { line in
+            problems.append(ImportProblem(
+                file: file, line: line, code: "LabelLedger.Import.230",
+                message: "the line is longer than \(ManifestLines.maximumLineBytes) bytes (the limit of a manifest line)"))
+        }) { line, bytes in
             let before = problems.count
             if let entry = entry(bytes, line: line, file: file, base: base, problems: &problems), problems.count == before {
                 entries.append(entry)
