@@ -155,8 +155,18 @@ public struct ExternalModelRunner: Sendable {
         return result
     }
 
+    /// The largest predictions manifest read: it is read whole, so a model writing without
+    /// end fails its task instead of the server's memory.
+    static let maximumOutputBytes = 256 << 20
+
     func parse(_ url: URL, labelNames: Set<String>) throws -> [SampleID: [ModelPrediction]] {
         let name = model.ref.description
+        if let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size]) as? Int,
+            size > Self.maximumOutputBytes
+        {
+            throw AutoLabelingError.malformedPredictions(
+                model: name, line: 0, reason: "the predictions manifest has \(size) bytes, more than the limit of \(Self.maximumOutputBytes)")
+        }
         guard let data = try? Data(contentsOf: url) else {
             throw AutoLabelingError.malformedPredictions(model: name, line: 0, reason: "no predictions manifest was written")
         }
