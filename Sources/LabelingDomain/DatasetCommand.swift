@@ -68,8 +68,8 @@ public enum DatasetCommand: Sendable, Equatable {
 
     /// Continuous mode of the dataset: queue an active-learning task after `newSamples`
     /// samples were labeled or confirmed by people (`0` turns it off; at most
-    /// ``ContinuousAutoLabelingConfigured/maximumNewSamples``). Refused for detection datasets
-    /// (``DomainError/detectionActiveLearningUnsupported``).
+    /// ``ContinuousAutoLabelingConfigured/maximumNewSamples``), for classification and detection
+    /// datasets alike.
     case configureContinuousAutoLabeling(newSamples: Int, algorithm: AutoLabelAlgorithm, by: String, at: Instant)
 }
 

@@ -154,7 +154,6 @@ struct DatasetDecider {
             guard (0...ContinuousAutoLabelingConfigured.maximumNewSamples).contains(newSamples) else {
                 throw .invalidContinuousThreshold(newSamples)
             }
-            if newSamples > 0, state.type == .objectDetection { throw .detectionActiveLearningUnsupported }
             return Decision(events: [
                 .continuousAutoLabelingConfigured(ContinuousAutoLabelingConfigured(
                     newSamples: newSamples, algorithm: algorithm, by: by, at: at))
@@ -322,7 +321,6 @@ struct DatasetDecider {
         var taskModel: ModelRef?
         switch type {
         case .autoLabel:
-            guard state.type == .imageClassification else { throw .detectionActiveLearningUnsupported }
             guard state.labels.count >= 2 else { throw .tooFewLabelsForActiveLearning(count: state.labels.count) }
             for label in state.labels {
                 let used = state.labelUsage[label.name]?.labeledSamples ?? 0

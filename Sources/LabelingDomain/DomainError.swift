@@ -67,7 +67,9 @@ import Foundation
 /// | ModelArts.4405 | tooFewLabelsForActiveLearning | 400 |
 /// | ModelArts.4406 | labelHasTooFewSamples | 400 |
 /// | ModelArts.4407 | noUnlabeledSample | 400 |
-/// | ModelArts.4408 | detectionActiveLearningUnsupported | 400 |
+///
+/// Retired codes, never reused: `ModelArts.4408` (active learning and continuous mode refused on
+/// detection datasets until the built-in detector, issue 24).
 public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     // MARK: - Dataset
     /// The name is not 1–100 characters of `[A-Za-z0-9_-]`.
@@ -141,7 +143,6 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     case tooFewLabelsForActiveLearning(count: Int)
     case labelHasTooFewSamples(label: String, count: Int)
     case noUnlabeledSample
-    case detectionActiveLearningUnsupported
 
     // MARK: - Model registry
     case modelNotFound(ModelRef)
@@ -220,7 +221,6 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         case .tooFewLabelsForActiveLearning: "ModelArts.4405"
         case .labelHasTooFewSamples: "ModelArts.4406"
         case .noUnlabeledSample: "ModelArts.4407"
-        case .detectionActiveLearningUnsupported: "ModelArts.4408"
         }
     }
 
@@ -243,7 +243,7 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
             .duplicateSampleInBatch, .invalidSampleName, .invalidImageSize, .invalidContentHash,
             .invalidHardCoefficient, .invalidHardReason, .missingHardReason, .invalidTargetAccuracy,
             .invalidProgress, .modelTypeMismatch, .tooFewLabelsForActiveLearning, .labelHasTooFewSamples,
-            .noUnlabeledSample, .detectionActiveLearningUnsupported, .invalidModel, .invalidActor,
+            .noUnlabeledSample, .invalidModel, .invalidActor,
             .invalidIdentifier, .invalidContinuousThreshold, .descriptionTooLong, .tooManyLabels, .imageTooLarge:
             400
         }
@@ -348,8 +348,6 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
             "active learning needs each label on at least 5 labeled samples; '\(label)' is on \(count)"
         case .noUnlabeledSample:
             "auto labeling needs at least one unlabeled sample"
-        case .detectionActiveLearningUnsupported:
-            "active learning for object detection is not available yet (no built-in detector); use pre-labeling"
         case .modelNotFound(let model):
             "model \(model) is not registered"
         case .modelAlreadyRegistered(let model):

@@ -9,5 +9,5 @@ struct LabelLedgerDevCommand: AsyncParsableCommand {
         commandName: "labelledger-dev",
         abstract: "LabelLedger's benchmarks, golden generator, evaluation and test children.",
         discussion: "Not for operators: `labelledger` is the product's command line.",
-        subcommands: [BenchCommand.self, GoldenSnapshotCommand.self, EvalDigitsCommand.self, ProjectCommand.self, ReactorCommand.self])
+        subcommands: [BenchCommand.self, GoldenSnapshotCommand.self, EvalDigitsCommand.self, EvalDetectionCommand.self, ProjectCommand.self, ReactorCommand.self])
 }

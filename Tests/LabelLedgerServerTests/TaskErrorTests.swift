@@ -75,11 +75,12 @@ extension EndpointErrorSuites {
             }
         }
 
-        @Test func detection_active_learning_is_refused_with_4408() async throws {
+        /// Issue 24: no longer ModelArts.4408 (retired); the classification preconditions apply.
+        @Test func detection_active_learning_needs_each_label_on_5_images_like_classification() async throws {
             try await ServerFixture.run { fixture, client in
                 let dataset = try await client.createDataset(type: 1, labels: ["car", "bus"])
                 _ = try await client.addSamples(dataset, count: 1)
-                expectError(try await client.call(.post, dataset + "/tasks", token: fixture.reviewer, json: Self.autoLabel), .badRequest, "ModelArts.4408")
+                expectError(try await client.call(.post, dataset + "/tasks", token: fixture.reviewer, json: Self.autoLabel), .badRequest, "ModelArts.4406")
             }
         }
 

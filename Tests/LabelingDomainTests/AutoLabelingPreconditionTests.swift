@@ -77,9 +77,23 @@ import Testing
         #expect(harness.refusal(request("t1")) == .taskAlreadyExists("t1"))
     }
 
-    @Test func detection_active_learning_is_refused() throws {
-        var harness = try Harness.detection(samples: 1)
-        #expect(harness.refusal(request())?.code == "ModelArts.4408")
+    /// Issue 24: the built-in detector trains on boxes, so detection datasets take active learning
+    /// with the classifier's rule (2 labels, each on 5 labeled images, 1 unlabeled image); the old
+    /// refusal ModelArts.4408 is gone.
+    @Test func detection_active_learning_has_the_classification_preconditions() throws {
+        var harness = try Harness.detection(samples: 11)
+        func boxByHand(_ ids: ClosedRange<Int>, _ name: String) throws {
+            try harness.run(.updateSampleLabels(ids.map {
+                SampleLabelUpdate(sampleID: SampleID("s\($0)"), labels: [ManualLabel(name: name, box: BoundingBox(x: 2, y: 3, width: 10, height: 8))])
+            }, by: "ana"))
+        }
+        try boxByHand(0...3, "car")
+        try boxByHand(5...9, "person")
+        #expect(harness.refusal(request()) == .labelHasTooFewSamples(label: "car", count: 4))
+        try boxByHand(4...4, "car")
+        let decision = try harness.run(request())
+        #expect(decision.events.count == 1)
+        #expect(harness.state.tasks["t1"]?.type == .autoLabel)
     }
 
     @Test func pre_labeling_needs_a_registered_model_of_the_dataset_type() throws {

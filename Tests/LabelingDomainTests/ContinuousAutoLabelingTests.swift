@@ -32,9 +32,11 @@ import Testing
         #expect(harness.state.continuousAutoLabeling == nil)
     }
 
-    @Test func detection_datasets_refuse_it_like_detection_active_learning_but_may_turn_it_off() throws {
+    /// Issue 24: detection datasets have active learning (the built-in detector), so continuous mode too.
+    @Test func detection_datasets_take_continuous_mode_and_may_turn_it_off() throws {
         var harness = try Harness.detection(samples: 3)
-        #expect(harness.refusal(configure(5)) == .detectionActiveLearningUnsupported)
+        try harness.run(configure(5))
+        #expect(harness.state.continuousAutoLabeling?.newSamples == 5)
         try harness.run(configure(0))
         #expect(harness.state.continuousAutoLabeling?.newSamples == 0)
     }

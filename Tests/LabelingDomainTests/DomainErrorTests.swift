@@ -17,7 +17,7 @@ let everyError: [DomainError] = [
     .invalidTargetAccuracy(0), .invalidProgress(processed: 2, total: 1, percent: 0), .autoLabelTaskInProgress("t"),
     .preLabelTaskInProgress("t"), .modelTypeMismatch(model: ModelRef(name: "m", version: "1"), modelType: .objectDetection, datasetType: .imageClassification),
     .tooFewLabelsForActiveLearning(count: 1), .labelHasTooFewSamples(label: "c", count: 4), .noUnlabeledSample,
-    .detectionActiveLearningUnsupported, .modelNotFound(ModelRef(name: "m", version: "1")),
+    .modelNotFound(ModelRef(name: "m", version: "1")),
     .modelAlreadyRegistered(ModelRef(name: "m", version: "1")), .invalidModel(reason: "r"), .invalidActor(""),
     .invalidIdentifier(kind: "sample", value: ""), .unknownEventType("X"), .unsupportedSchemaVersion(type: "X", version: 9),
     .malformedPayload(type: "X", reason: "r"), .snapshotFormatMismatch(found: 0, expected: 1), .malformedSnapshot("r"),
@@ -28,8 +28,8 @@ let everyError: [DomainError] = [
 
 @Suite struct DomainErrorTests {
     @Test func every_code_is_distinct_and_well_formed() {
-        // The code table in DomainError.swift has 58 rows, one per case.
-        #expect(everyError.count == 58)
+        // The code table in DomainError.swift has 57 rows, one per case (ModelArts.4408 retired).
+        #expect(everyError.count == 57)
         let codes = everyError.map(\.code)
         #expect(Set(codes).count == codes.count)
         for code in codes {
@@ -39,7 +39,7 @@ let everyError: [DomainError] = [
 
     @Test func the_service_codes_are_the_services() {
         let service = Dictionary(uniqueKeysWithValues: everyError.filter { $0.code.hasPrefix("ModelArts") }.map { ($0.code, $0) })
-        #expect(Set(service.keys) == ["ModelArts.4386", "ModelArts.4387", "ModelArts.4399", "ModelArts.4405", "ModelArts.4406", "ModelArts.4407", "ModelArts.4408"])
+        #expect(Set(service.keys) == ["ModelArts.4386", "ModelArts.4387", "ModelArts.4399", "ModelArts.4405", "ModelArts.4406", "ModelArts.4407"])
         #expect(service["ModelArts.4405"] == .tooFewLabelsForActiveLearning(count: 1))
         #expect(service["ModelArts.4407"] == .noUnlabeledSample)
     }

@@ -152,6 +152,8 @@ struct TaskDriver: Sendable {
 
     func runActiveLearning() async throws {
         let (state, task) = try await currentTask()
+        // Detection datasets: the built-in detector (TaskDriver+Detection.swift).
+        if state.type == .objectDetection { return try await runDetectionActiveLearning() }
         let samples = try await decode(state, task: task, includeLabeled: true)
         try await ensureRunning()
         let classNames = state.labels.map(\.name)

@@ -1,0 +1,252 @@
+import LabelingDomain
+
+/// One active-learning run on a detection dataset: train ``BuiltInDetector`` on the labeled
+/// images' boxes, detect objects in every target image, and flag the images whose boxes are
+/// unreliable, with thresholds chosen on held-out labeled images.
+///
+/// Held-out images: the labeled images are split into ``folds`` groups (by image, seeded); a
+/// detector trained without each group detects in it, and its boxes are matched with the true
+/// ones (same class, IoU ≥ 0.5, greedily by score). From those matches:
+///
+/// - the **keep threshold**: the score that maximises the held-out F1 (a box is auto-labeled only
+///   at or above it);
+/// - the **sure threshold**: the lowest score at or above the keep threshold from which the
+///   held-out boxes' precision reaches the task's target accuracy (when none does, every kept
+///   box is low-confidence). Its one-sided Wilson lower bound (z 1.2816, as
+///   ``HardExampleDetector``) is reported, and metric `target_met_on_held_out` says whether the
+///   bound, not only the estimate, reaches the target: with a few labeled images it rarely can,
+///   and the task says so instead of flagging every image;
+/// - the **doubt threshold**: an object the detector missed usually left a candidate below the
+///   keep threshold, but so does background; the lowest score such that the band [doubt, keep)
+///   holds a candidate in at most ``doubtBudget`` of the held-out images. A target image with a
+///   candidate in the band may hold an object nobody will be shown.
+///
+/// Hard-example reasons of a target image (the service's codes, ``HardReason``):
+///
+/// | Code | Rule |
+/// |---|---|
+/// | 0 | no box kept |
+/// | 1 | a kept box below the sure threshold, or a candidate in [doubt, keep) (a possible missed object) |
+/// | 2 | the committee (the fold detectors) disagrees: fewer than a third of the members find a kept box (same class, IoU ≥ 0.5, score ≥ doubt), or a member finds a box at or above the sure threshold that no kept box overlaps (IoU ≥ 0.3) |
+/// | 3 | a kept box farther from its class's training boxes than they are (``ClassDistanceModel``, 99 % quantile, on the detector's standardised window features) |
+/// | 5, 6 | image area or aspect ratio far outside the labeled images' (``HardExampleDetector``'s rules) |
+///
+/// The per-image coefficient is ``HardExampleDetector``'s: `0.7 · (1 − sureness) + 0.1 · min(reasons, 3)`,
+/// where sureness is the weakest kept box's score, lowered to `1 − s` by a doubtful candidate of
+/// score `s`; an image with no box has coefficient 1.
+///
+/// `accurate` also self-trains once: target images whose every kept box is sure and that have no
+/// doubtful candidate join the training set with those boxes (positives only: objects nobody
+/// boxed may be there), and the final detector is trained again.
+///
+/// Pure computation: images in, boxes and findings out; target images are loaded one at a time
+/// through `loadTarget`, so memory holds the labeled images and one target.
+public struct DetectionPipeline: Sendable {
+    public var seed: UInt64
+    /// Held-out groups of labeled images (at most one per labeled image; the committee's size).
+    public var folds: Int = 3
+
+    public init(seed: UInt64 = 0x5EED) { self.seed = seed }
+
+    /// The result for one target image.
+    public struct TargetResult: Sendable {
+        /// The boxes to auto-label (empty: none found).
+        public var boxes: [Detection]
+        public var finding: HardExampleDetector.Finding?
+    }
+
+    public struct Output: Sendable {
+        public var targets: [TargetResult]
+        public var metrics: [String: Double]
+    }
+
+    public func run(
+        labeled: [BuiltInDetector.LabeledImage], classCount: Int, targetCount: Int,
+        loadTarget: (Int) throws -> DecodedImage, algorithm: AutoLabelAlgorithm, targetAccuracy: Double,
+        shouldStop: @Sendable () -> Bool = { false }
+    ) throws -> Output {
+        let configuration = BuiltInDetector.Configuration(algorithm: algorithm, seed: seed)
+        let detector = BuiltInDetector(configuration: configuration)
+        // Held-out groups, by image, seeded.
+        var generator = SplitMix64(seed: seed ^ 0xD37E_C7)
+        var order = Array(labeled.indices)
+        order.shuffle(using: &generator)
+        let groupCount = min(folds, labeled.count)
+        var group = [Int](repeating: 0, count: labeled.count)
+        for (k, i) in order.enumerated() { group[i] = k % max(groupCount, 1) }
+        var committee: [TrainedDetector] = []
+        var heldOut: [(found: [Detection], truth: [Detection])] = []
+        if groupCount >= 2 {
+            for g in 0..<groupCount {
+                let training = labeled.indices.filter { group[$0] != g }.map { labeled[$0] }
+                guard training.contains(where: { !$0.boxes.isEmpty }) else { continue }
+                let member = try detector.train(labeled: training, classCount: classCount, shouldStop: shouldStop)
+                committee.append(member)
+                for i in labeled.indices where group[i] == g {
+                    heldOut.append((try member.detect(labeled[i].image, floor: Self.candidateFloor, shouldStop: shouldStop), labeled[i].boxes))
+                }
+            }
+        }
+        let thresholds = Thresholds(heldOut: heldOut, targetAccuracy: targetAccuracy)
+        var final = try detector.train(labeled: labeled, classCount: classCount, shouldStop: shouldStop)
+        var selfTrained = 0
+        if algorithm == .accurate, targetCount > 0 {
+            var extra: [BuiltInDetector.LabeledImage] = []
+            for t in 0..<targetCount {
+                let image = try loadTarget(t)
+                let found = try final.detect(image, floor: Self.candidateFloor, shouldStop: shouldStop)
+                let kept = found.filter { $0.score >= thresholds.keep }
+                let doubtful = found.contains { $0.score < thresholds.keep && $0.score >= thresholds.doubt }
+                if !kept.isEmpty, !doubtful, kept.allSatisfy({ $0.score >= thresholds.sure }) {
+                    extra.append(.init(image: image, boxes: kept, backgroundKnown: false))
+                }
+            }
+            if !extra.isEmpty {
+                selfTrained = extra.count
+                final = try detector.train(labeled: labeled + extra, classCount: classCount, shouldStop: shouldStop)
+            }
+        }
+        // Reason 3: the training boxes' standardised features, per class.
+        var boxRows: [[Float]] = [], boxClasses: [Int] = []
+        for item in labeled {
+            for box in item.boxes where box.width >= 1 && box.height >= 1 {
+                boxRows.append(final.features(of: box, in: item.image))
+                boxClasses.append(box.classIndex)
+            }
+        }
+        let distances = ClassDistanceModel(rows: boxRows, labels: boxClasses, quantile: 0.99)
+        let geometry = HardExampleDetector(
+            configuration: .init(targetAccuracy: targetAccuracy),
+            trainingSizes: labeled.map { ($0.image.width, $0.image.height) })
+
+        var targets: [TargetResult] = []
+        targets.reserveCapacity(targetCount)
+        var reasonCounts: [HardReason: Int] = [:]
+        for t in 0..<targetCount {
+            if shouldStop() { throw CancellationError() }
+            let image = try loadTarget(t)
+            let found = try final.detect(image, floor: Self.candidateFloor, shouldStop: shouldStop)
+            let kept = found.filter { $0.score >= thresholds.keep }
+            let doubt = found.filter { $0.score < thresholds.keep && $0.score >= thresholds.doubt }.map(\.score).max()
+            var reasons: Set<HardReason> = []
+            if kept.isEmpty { reasons.insert(.noTargetIdentified) }
+            if kept.contains(where: { $0.score < thresholds.sure }) || doubt != nil { reasons.insert(.lowConfidence) }
+            if !committee.isEmpty {
+                let opinions = try committee.map {
+                    try $0.detect(image, floor: Self.candidateFloor, shouldStop: shouldStop).filter { $0.score >= thresholds.doubt }
+                }
+                let unsupported = kept.contains { box in
+                    let agreeing = opinions.filter { member in
+                        member.contains { $0.classIndex == box.classIndex && $0.intersectionOverUnion(box) >= 0.5 }
+                    }.count
+                    return 3 * agreeing < committee.count
+                }
+                let unseen = opinions.contains { member in
+                    member.contains { other in
+                        other.score >= thresholds.sure && !kept.contains { $0.intersectionOverUnion(other) >= 0.3 }
+                    }
+                }
+                if unsupported || unseen { reasons.insert(.clusteringDisagrees) }
+            }
+            if kept.contains(where: { (distances.relativeDistance(final.features(of: $0, in: image), to: $0.classIndex) ?? 0) > 1 }) {
+                reasons.insert(.farFromSameClassTrainingData)
+            }
+            let sizeReasons = geometry.structuralReasons(.init(
+                prediction: ClassPrediction(probabilities: [1, 0]), neighbourClass: nil, relativeDistance: nil,
+                width: image.width, height: image.height))
+            reasons.formUnion(sizeReasons)
+            var finding: HardExampleDetector.Finding?
+            if !reasons.isEmpty {
+                let sureness = kept.isEmpty ? 0 : min(kept.map(\.score).min()!, 1 - (doubt ?? 0))
+                finding = .init(
+                    reasons: reasons.sorted { $0.rawValue < $1.rawValue },
+                    coefficient: kept.isEmpty ? 1 : HardExampleDetector.coefficient(margin: sureness, reasons: reasons.count))
+                for reason in reasons { reasonCounts[reason, default: 0] += 1 }
+            }
+            targets.append(TargetResult(boxes: kept, finding: finding))
+        }
+        var metrics = final.metrics
+        metrics["held_out_images"] = Double(heldOut.count)
+        metrics["committee_members"] = Double(committee.count)
+        metrics["keep_threshold"] = thresholds.keep
+        metrics["sure_threshold"] = min(thresholds.sure, 1)
+        metrics["doubt_threshold"] = thresholds.doubt
+        metrics["held_out_precision"] = thresholds.precision
+        metrics["held_out_recall"] = thresholds.recall
+        metrics["held_out_sure_precision_lower_bound"] = thresholds.sureLowerBound
+        metrics["target_accuracy"] = targetAccuracy
+        metrics["target_met_on_held_out"] = thresholds.targetMet ? 1 : 0
+        metrics["self_trained_images"] = Double(selfTrained)
+        metrics["auto_boxes"] = Double(targets.map(\.boxes.count).reduce(0, +))
+        metrics["samples_without_boxes"] = Double(targets.filter(\.boxes.isEmpty).count)
+        for (reason, count) in reasonCounts { metrics["hard_reason_\(reason.rawValue)_images"] = Double(count) }
+        return Output(targets: targets, metrics: metrics)
+    }
+
+    /// Candidates below this score are never looked at (neither kept nor doubtful).
+    static let candidateFloor = 0.1
+    /// The largest share of held-out images the doubt band may mark.
+    static let doubtBudget = 0.2
+
+    /// The keep, sure and doubt thresholds chosen on held-out detections (see the type).
+    struct Thresholds {
+        var keep = 0.5
+        var sure = 0.9
+        var doubt = 0.5
+        var precision = 0.0
+        var recall = 0.0
+        var sureLowerBound = 0.0
+        var targetMet = false
+
+        init(heldOut: [(found: [Detection], truth: [Detection])], targetAccuracy: Double) {
+            // Each held-out box: its score and whether it matched a true box.
+            var scored: [(score: Double, correct: Bool)] = []
+            var objects = 0
+            for (found, truth) in heldOut {
+                objects += truth.count
+                var taken = [Bool](repeating: false, count: truth.count)
+                for box in found.sorted(by: { $0.score > $1.score }) {
+                    let match = truth.indices.filter { !taken[$0] && truth[$0].classIndex == box.classIndex }
+                        .max { truth[$0].intersectionOverUnion(box) < truth[$1].intersectionOverUnion(box) }
+                    if let match, truth[match].intersectionOverUnion(box) >= 0.5 {
+                        taken[match] = true
+                        scored.append((box.score, true))
+                    } else {
+                        scored.append((box.score, false))
+                    }
+                }
+            }
+            guard !scored.isEmpty, objects > 0 else { return }
+            scored.sort { $0.score > $1.score }
+            var bestF1 = -1.0, correct = 0
+            for (k, item) in scored.enumerated() {
+                if item.correct { correct += 1 }
+                if k + 1 < scored.count, scored[k + 1].score == item.score { continue }
+                let precision = Double(correct) / Double(k + 1), recall = Double(correct) / Double(objects)
+                let f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0
+                if f1 > bestF1 {
+                    (bestF1, keep, self.precision, self.recall) = (f1, item.score, precision, recall)
+                }
+            }
+            // Sure: the lowest score ≥ keep from which the held-out boxes' precision reaches the
+            // target (the estimate; its Wilson lower bound is reported and decides `targetMet`).
+            sure = 1.0000001
+            correct = 0
+            for (k, item) in scored.enumerated() where item.score >= keep {
+                if item.correct { correct += 1 }
+                if k + 1 < scored.count, scored[k + 1].score == item.score { continue }
+                if Double(correct) / Double(k + 1) >= targetAccuracy {
+                    sure = item.score
+                    sureLowerBound = HardExampleDetector.wilsonLowerBound(correct: correct, total: k + 1, z: 1.2816)
+                }
+            }
+            targetMet = sureLowerBound >= targetAccuracy
+            // Doubt: the lowest score whose band [doubt, keep) marks at most `doubtBudget` of the
+            // held-out images (a band that marks every image tells nothing).
+            let bandTops = heldOut.map { item in item.found.filter { $0.score < keep }.map(\.score).max() ?? 0 }.sorted(by: >)
+            let allowed = Int(Double(heldOut.count) * DetectionPipeline.doubtBudget)
+            doubt = allowed < bandTops.count ? max(bandTops[allowed].nextUp, DetectionPipeline.candidateFloor) : DetectionPipeline.candidateFloor
+            doubt = min(doubt, keep)
+        }
+    }
+}
