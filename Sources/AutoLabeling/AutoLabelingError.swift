@@ -37,6 +37,10 @@ public enum AutoLabelingError: Error, Sendable, Equatable, CustomStringConvertib
     case commandRefused(command: String, code: String, message: String)
     /// The reactor's checkpoint file exists but cannot be read or written.
     case checkpointUnusable(path: String, reason: String)
+    /// A line of a pixel table (``PixelTable``) breaks its rules: named by its 1-based line number.
+    case pixelTableRowRefused(line: Int, reason: String)
+    /// A pixel table holds fewer than two images, or fewer than two labels.
+    case pixelTableTooSmall(reason: String)
 
     /// The stable code.
     public var code: String {
@@ -56,6 +60,8 @@ public enum AutoLabelingError: Error, Sendable, Equatable, CustomStringConvertib
         case .malformedPredictions: "LabelLedger.AutoLabel.034"
         case .commandRefused: "LabelLedger.AutoLabel.040"
         case .checkpointUnusable: "LabelLedger.AutoLabel.050"
+        case .pixelTableRowRefused: "LabelLedger.AutoLabel.260"
+        case .pixelTableTooSmall: "LabelLedger.AutoLabel.261"
         }
     }
 
@@ -83,6 +89,8 @@ public enum AutoLabelingError: Error, Sendable, Equatable, CustomStringConvertib
             "model \(model) wrote an unreadable predictions manifest (line \(line)): \(reason)"
         case let .commandRefused(command, code, message): "command \(command) was refused: [\(code)] \(message)"
         case let .checkpointUnusable(path, reason): "reactor checkpoint '\(path)' is unusable: \(reason)"
+        case let .pixelTableRowRefused(line, reason): "pixel table line \(line) refused: \(reason)"
+        case let .pixelTableTooSmall(reason): "pixel table too small: \(reason)"
         }
     }
 

@@ -85,7 +85,7 @@ struct ClassCoverageModelTests {
         covered.calibrate(heldOut: heldOut(wrongCoverage: 1))
         var uncovered = HardExampleDetector(configuration: .init(), trainingSizes: [(32, 32)])
         uncovered.calibrate(heldOut: heldOut(wrongCoverage: -1))
-        #expect(!covered.calibration.targetMet)
-        #expect(uncovered.calibration.targetMet && uncovered.calibration.marginThreshold < 0.25)
+        #expect(!covered.calibration.selectionReachedTarget)
+        #expect(uncovered.calibration.selectionReachedTarget && uncovered.calibration.marginThreshold < 0.25)
     }
 }

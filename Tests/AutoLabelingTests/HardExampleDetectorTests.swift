@@ -115,8 +115,10 @@ struct HardExampleDetectorTests {
         var detector = detector()
         detector.calibrate(heldOut: heldOut)
         let c = detector.calibration
-        #expect(c.targetMet && c.lowerBound >= 0.95)
+        #expect(c.selectionReachedTarget && c.lowerBound >= 0.95)
         #expect(c.marginThreshold > 0.1 && c.marginThreshold < 0.4)
+        // The promise pays for the choice among thresholds: below what the choice saw.
+        #expect(c.nonHardLowerBound > 0.9 && c.nonHardLowerBound < c.lowerBound && c.targetMet == (c.nonHardLowerBound >= 0.95))
         // Every accepted held-out prediction clears the threshold and the bound holds on them.
         let accepted = heldOut.filter { detector.assess($0.0) == nil }
         let accuracy = Double(accepted.filter { $0.0.prediction.topClass == $0.1 }.count) / Double(accepted.count)
@@ -131,6 +133,9 @@ struct HardExampleDetectorTests {
         var detector = detector()
         detector.calibrate(heldOut: heldOut)
         #expect(!detector.calibration.targetMet)
+        // No margin shows the target reached: nothing is vouched for, every prediction is hard.
+        #expect(detector.calibration.heldOutAccepted == 0 && detector.calibration.nonHardLowerBound == 0)
+        #expect(heldOut.allSatisfy { detector.assess($0.0)?.reasons.contains(.lowConfidence) == true })
     }
 
     @Test func test_pool_calibration_accepts_the_most_confident_run_whose_estimated_accuracy_bound_meets_the_target() {

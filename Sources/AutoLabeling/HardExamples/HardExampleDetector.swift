@@ -18,8 +18,11 @@ import LabelingDomain
 /// 1. ``calibrate(heldOut:)`` — on held-out labeled samples with their true classes — picks the
 ///    lowest margin threshold such that the held-out predictions *not* flagged by any reason
 ///    reach the target with a one-sided Wilson lower bound (z of ``Configuration/confidenceZ``,
-///    default 90 %). When no threshold reaches it, the one with the
-///    highest bound is used and ``Calibration/targetMet`` is false.
+///    default 90 %). When no threshold reaches it, it accepts only the best-supported set whose
+///    observed accuracy reaches the target, or nothing at all (every prediction hard). It then
+///    states ``Calibration/nonHardLowerBound``: a Clopper–Pearson bound at 95 % corrected for the
+///    thresholds it chose among, the one figure that is a promise; ``Calibration/targetMet`` is
+///    that bound reaching the target.
 /// 2. ``calibrate(pool:)`` — on the unlabeled candidates themselves, never their true classes —
 ///    uses each candidate's ``Candidate/committeeConfidence``: the mean probability the committee
 ///    (models trained on different parts of the labels, calibrated by temperature on the labels
@@ -31,8 +34,9 @@ import LabelingDomain
 ///    the last accepted one is ``Calibration/confidenceThreshold``. By default z is 0, the
 ///    estimate itself: the members saw only part of the labels, so their estimate of the final
 ///    model's labels errs low (on the digits evaluation the non-hard accuracy came out above it
-///    on every seed), and a bound on top of that bias flags mostly right labels; the one lower
-///    bound the target needs is rule 1's, on labeled data.
+///    on every seed), and a bound on top of that bias flags mostly right labels. The committee's
+///    estimate is a choice rule, never reported as a promise: the promise is rule 1's bound, on
+///    labeled data.
 ///    Held-out samples carry no committee estimate (every committee member but one saw their
 ///    label), so rule 2 never touches the held-out check of rule 1.
 ///
@@ -67,8 +71,15 @@ import LabelingDomain
 public struct HardExampleDetector: Sendable {
     public struct Configuration: Sendable, Equatable {
         public var targetAccuracy: Double
-        /// z of the one-sided lower confidence bound of the held-out rule (1.2816 = 90 %).
+        /// z of the Wilson bound the held-out rule chooses its threshold with (1.2816 = 90 %); a
+        /// choice rule, not a promise (the promise is ``Calibration/nonHardLowerBound``).
         public var confidenceZ: Double
+        /// Confidence of ``Calibration/nonHardLowerBound``, the promised lower bound (0.95: the
+        /// accepted labels' accuracy is at or above it in at least 95 % of runs).
+        public var boundConfidence: Double
+        /// K: the most margin thresholds ``calibrate(heldOut:)`` chooses among (the bound's
+        /// correction divides the error rate by the number searched).
+        public var thresholdCandidates: Int
         /// z subtracted in the pool rule's estimate (0: the estimate itself; see the type).
         public var poolConfidenceZ: Double
         /// Committee members that must choose another class for reason 2 (at least 1).
@@ -82,8 +93,11 @@ public struct HardExampleDetector: Sendable {
         public init(
             targetAccuracy: Double = 0.95, confidenceZ: Double = 1.2816, poolConfidenceZ: Double = 0,
             committeeDissent: Int = 1, distanceQuantile: Double = 0.99, areaTolerance: Double = 2,
-            aspectTolerance: Double = 1.5
+            aspectTolerance: Double = 1.5, boundConfidence: Double = 0.95,
+            thresholdCandidates: Int = 8
         ) {
+            self.boundConfidence = boundConfidence
+            self.thresholdCandidates = max(1, thresholdCandidates)
             self.targetAccuracy = targetAccuracy
             self.confidenceZ = confidenceZ
             self.poolConfidenceZ = poolConfidenceZ
@@ -134,12 +148,28 @@ public struct HardExampleDetector: Sendable {
     }
 
     /// The chosen threshold and how it did on held-out data.
+    ///
+    /// Invariant: ``nonHardLowerBound`` is the only figure here that is a promise about the
+    /// accepted labels; ``lowerBound`` and ``heldOutAcceptedAccuracy`` were measured on the same
+    /// held-out data the threshold was chosen on, and are optimistic.
     public struct Calibration: Sendable, Equatable {
         public var marginThreshold: Double
         public var heldOutAccepted: Int
+        /// Observed accuracy of the accepted held-out predictions (optimistic: the threshold was chosen on them).
         public var heldOutAcceptedAccuracy: Double
+        /// The choice rule's Wilson bound at the chosen threshold (optimistic for the same reason).
         public var lowerBound: Double
+        /// ``nonHardLowerBound`` reaches the target: the task can vouch for its target accuracy.
         public var targetMet: Bool
+        /// The honest lower bound of the accepted labels' accuracy (see ``calibrate(heldOut:)``);
+        /// 0 when nothing is vouched for.
+        public var nonHardLowerBound: Double = 0
+        /// The choice rule's own Wilson bound reached the target (rule 1 of ``calibrate(heldOut:)``).
+        public var selectionReachedTarget = false
+        /// Held-out predictions no other reason flags, and candidate thresholds among them.
+        public var heldOutEligible = 0
+        public var thresholdsSearched = 0
+        public var heldOutAcceptedCorrect = 0
         /// Candidates whose ``Candidate/committeeConfidence`` is below it get reason 2 (0: none).
         public var confidenceThreshold: Double = 0
         /// Unlabeled candidates ``calibrate(pool:)`` accepted, their estimated accuracy and its lower bound.
@@ -198,14 +228,43 @@ public struct HardExampleDetector: Sendable {
         return dissenting > 0 && dissenting >= min(dissent, members.count)
     }
 
-    /// Chooses the margin threshold on held-out candidates with their true classes.
+    /// The margin threshold used when no held-out prediction is eligible to calibrate one: reason 1
+    /// then means a top-2 margin below one half, a prediction the model itself calls a near tie.
+    public static let uncalibratedMarginThreshold = 0.5
+
+    /// Chooses the margin threshold on held-out candidates with their true classes, and states the
+    /// honest lower bound of the accuracy of what it accepts (``Calibration/nonHardLowerBound``).
+    ///
+    /// The candidate thresholds are at most ``Configuration/thresholdCandidates`` margins of the
+    /// eligible held-out predictions (those no other reason flags): the ones accepting 1/K, 2/K, …,
+    /// all of them, taken where the margins change (a threshold cannot split equal margins).
+    /// Few candidates keep the correction below small; which are candidates depends on the
+    /// margins only, not on which predictions are right, so the correction stays valid. In order:
+    /// 1. the lowest threshold whose Wilson bound (z of ``Configuration/confidenceZ``) reaches the target;
+    /// 2. else the threshold with the highest Wilson bound among those whose observed held-out
+    ///    accuracy reaches the target: the best-supported set, and only it, is accepted;
+    /// 3. else none: the threshold sits above every margin, so every prediction is hard (reason 1)
+    ///    — nothing the held-out data shows reaching the target is accepted.
+    /// With no eligible held-out prediction there is nothing to calibrate on: the threshold is
+    /// ``uncalibratedMarginThreshold`` and nothing is vouched for (bound 0, target not met).
+    ///
+    /// The bound: a one-sided Clopper–Pearson bound at ``Configuration/boundConfidence`` on the
+    /// accepted held-out predictions, Bonferroni-corrected for the number of candidate thresholds
+    /// (``Calibration/thresholdsSearched``) — the bound holds at every candidate at once, so
+    /// however the threshold was chosen from the same data it holds at the chosen one.
+    /// ``Calibration/targetMet`` is that bound reaching the target.
     public mutating func calibrate(heldOut: [(candidate: Candidate, trueClass: Int)]) {
         // Only predictions no other reason flags can become non-hard.
         let eligible = heldOut.filter { structuralReasons($0.candidate).isEmpty }
             .map { (margin: $0.candidate.prediction.margin, correct: $0.candidate.prediction.topClass == $0.trueClass) }
             .sorted { $0.margin > $1.margin }
-        var best = Calibration(
-            marginThreshold: 1.0000001, heldOutAccepted: 0, heldOutAcceptedAccuracy: 0, lowerBound: 0, targetMet: false)
+        guard !eligible.isEmpty else {
+            calibration = Calibration(
+                marginThreshold: Self.uncalibratedMarginThreshold, heldOutAccepted: 0, heldOutAcceptedAccuracy: 0,
+                lowerBound: 0, targetMet: false)
+            return
+        }
+        var boundaries: [Calibration] = []
         var correct = 0
         for (k, item) in eligible.enumerated() {
             if item.correct { correct += 1 }
@@ -213,17 +272,44 @@ public struct HardExampleDetector: Sendable {
             if k + 1 < eligible.count, eligible[k + 1].margin == item.margin { continue }
             let n = k + 1
             let bound = Self.wilsonLowerBound(correct: correct, total: n, z: configuration.confidenceZ)
-            let candidate = Calibration(
+            var option = Calibration(
                 marginThreshold: item.margin, heldOutAccepted: n, heldOutAcceptedAccuracy: Double(correct) / Double(n),
-                lowerBound: bound, targetMet: bound >= configuration.targetAccuracy)
-            if candidate.targetMet {
-                best = candidate  // lower thresholds come later: keep the lowest that meets the target
-            } else if !best.targetMet, bound > best.lowerBound {
-                best = candidate
+                lowerBound: bound, targetMet: false)
+            option.heldOutAcceptedCorrect = correct
+            option.selectionReachedTarget = bound >= configuration.targetAccuracy
+            boundaries.append(option)
+        }
+        // The candidates: for each k of the grid, the first boundary accepting at least k/K of the
+        // eligible predictions (set by the margins alone, never by which predictions are right).
+        let grid = max(1, configuration.thresholdCandidates)
+        var options: [Calibration] = []
+        for k in 1...grid {
+            let size = (eligible.count * k + grid - 1) / grid
+            if let option = boundaries.first(where: { $0.heldOutAccepted >= size }),
+                options.last?.heldOutAccepted != option.heldOutAccepted
+            {
+                options.append(option)
             }
         }
-        calibration = best
+        let target = configuration.targetAccuracy
+        let chosen = options.last(where: \.selectionReachedTarget)  // lower thresholds come later
+            ?? options.filter { $0.heldOutAcceptedAccuracy >= target }.max { $0.lowerBound < $1.lowerBound }
+        var result = chosen ?? Calibration(
+            marginThreshold: Self.nothingAcceptedMarginThreshold, heldOutAccepted: 0, heldOutAcceptedAccuracy: 0,
+            lowerBound: 0, targetMet: false)
+        result.heldOutEligible = eligible.count
+        result.thresholdsSearched = options.count
+        if result.heldOutAccepted > 0 {
+            let alpha = (1 - configuration.boundConfidence) / Double(options.count)
+            result.nonHardLowerBound = Self.clopperPearsonLowerBound(
+                correct: result.heldOutAcceptedCorrect, total: result.heldOutAccepted, alpha: alpha)
+        }
+        result.targetMet = result.heldOutAccepted > 0 && result.nonHardLowerBound >= target
+        calibration = result
     }
+
+    /// Above every margin (margins are at most 1): every prediction fails the margin rule.
+    static let nothingAcceptedMarginThreshold = 1.0000001
 
     /// Chooses the committee-confidence threshold on the unlabeled candidates (see the type's
     /// rule 2); call after ``calibrate(heldOut:)``. Candidates without a committee estimate are
@@ -257,6 +343,8 @@ public struct HardExampleDetector: Sendable {
     public mutating func overrideMarginThreshold(_ threshold: Double) {
         calibration.marginThreshold = threshold
         calibration.targetMet = false
+        calibration.selectionReachedTarget = false
+        calibration.nonHardLowerBound = 0
     }
 
     /// The finding for one prediction, or nil when it is not a hard example.
@@ -281,6 +369,35 @@ public struct HardExampleDetector: Sendable {
         min(1, max(0, 0.7 * (1 - margin) + 0.1 * Double(min(reasons, 3))))
     }
 
+    /// One-sided Clopper–Pearson (exact) lower bound of a binomial proportion: the `p` at which
+    /// `P(X ≥ correct | total, p) = alpha`, so the true proportion is below it with probability at
+    /// most `alpha`. 0 when `correct` is 0 or `total` is 0.
+    public static func clopperPearsonLowerBound(correct: Int, total: Int, alpha: Double) -> Double {
+        guard total > 0, correct > 0 else { return 0 }
+        let k = min(correct, total)
+        if k == total { return pow(alpha, 1 / Double(total)) }
+        // Upper tail P(X ≥ k) grows with p: bisection on it.
+        func upperTail(_ p: Double) -> Double {
+            let logP: Double = log(p), logQ: Double = log1p(-p)
+            let n = Double(total), logNFactorial: Double = lgamma(n + 1)
+            var terms: [Double] = []
+            terms.reserveCapacity(total - k + 1)
+            for i in k...total {
+                let successes = Double(i), failures = n - successes
+                let logChoose: Double = logNFactorial - lgamma(successes + 1) - lgamma(failures + 1)
+                terms.append(logChoose + successes * logP + failures * logQ)
+            }
+            let top = terms.max()!
+            return exp(top) * terms.reduce(0) { $0 + exp($1 - top) }
+        }
+        var low = 0.0, high = 1.0
+        for _ in 0..<80 {
+            let mid = (low + high) / 2
+            if upperTail(mid) < alpha { low = mid } else { high = mid }
+        }
+        return low
+    }
+
     /// One-sided Wilson score lower bound of a binomial proportion.
     public static func wilsonLowerBound(correct: Int, total: Int, z: Double) -> Double {
         guard total > 0 else { return 0 }
@@ -288,5 +405,27 @@ public struct HardExampleDetector: Sendable {
         let centre = p + z2 / (2 * n)
         let spread = z * ((p * (1 - p) + z2 / (4 * n)) / n).squareRoot()
         return max(0, (centre - spread) / (1 + z2 / n))
+    }
+}
+
+extension HardExampleDetector.Calibration {
+    /// The calibration's figures as a task records them. Every accuracy figure named an estimate
+    /// or a bound is ``nonHardLowerBound``, the honest one (`pool_non_hard_estimated_accuracy`
+    /// keeps its name for readers of older tasks); `held_out_non_hard_accuracy` is the observed,
+    /// optimistic accuracy of the held-out predictions the threshold was chosen on; `target_met`
+    /// is 0 whenever the task cannot vouch for its target.
+    public var reportedMetrics: [String: Double] {
+        [
+            "margin_threshold": marginThreshold,
+            "non_hard_accuracy_lower_bound": nonHardLowerBound,
+            "pool_non_hard_estimated_accuracy": nonHardLowerBound,
+            "held_out_non_hard_lower_bound": nonHardLowerBound,
+            "held_out_non_hard_accuracy": heldOutAcceptedAccuracy,
+            "held_out_non_hard_samples": Double(heldOutAccepted),
+            "held_out_eligible_samples": Double(heldOutEligible),
+            "bound_thresholds_searched": Double(thresholdsSearched),
+            "target_met": targetMet ? 1 : 0,
+            "target_met_on_held_out": targetMet ? 1 : 0,
+        ]
     }
 }

@@ -37,6 +37,10 @@ import LabelingDomain
 /// hand labels, never in such a group, so this part only adds marks to the unlabeled rows and
 /// leaves the held-out calibration of rule 1 as it was.
 ///
+/// Labeled samples a person confirmed while they were marked hard (`confirmedHard`) weigh
+/// ``hardExampleWeight`` in the classifier's loss and its fold models', the others 1: the
+/// service uses confirmed hard examples "during subsequent model training".
+///
 /// Pure computation: no files, no log. The reactor feeds it decoded images; tests and
 /// the evaluation feed it directly.
 ///
@@ -62,6 +66,9 @@ public struct ActiveLearningPipeline: Sendable {
     public var groupNeighbours = 5
     /// The fewest images a same-class component needs to count as a group (``UnrepresentedGroups``).
     public var groupMinimumSize = 3
+    /// Loss weight of a labeled sample a person confirmed as a hard example (the service uses
+    /// confirmed hard examples "during subsequent model training"); other labels weigh 1.
+    public var hardExampleWeight = 2.0
 
     public init(seed: UInt64 = 0x5EED, neighbours: Int = 5, spreadingNeighbours: Int = 10, spreadingAlpha: Double = 0.9) {
         self.init(
@@ -89,9 +96,11 @@ public struct ActiveLearningPipeline: Sendable {
 
     public func run(
         labeled: [ImageFeatures], labels: [Int], classCount: Int, unlabeled: [ImageFeatures],
-        algorithm: AutoLabelAlgorithm, targetAccuracy: Double, shouldStop: @Sendable () -> Bool = { false }
+        algorithm: AutoLabelAlgorithm, targetAccuracy: Double, confirmedHard: Set<Int> = [],
+        shouldStop: @Sendable () -> Bool = { false }
     ) throws -> Output {
         guard !labeled.isEmpty else { throw AutoLabelingError.notEnoughTrainingData(reason: "no labeled sample") }
+        let weights = labels.indices.map { Float(confirmedHard.contains($0) ? max(hardExampleWeight, 1e-3) : 1) }
         // The graph of every image on the features' own scales (standardising would give the
         // near-constant dimensions, such as background pixels, the weight of the informative ones).
         let images = (labeled + unlabeled).map(\.values)
@@ -113,7 +122,7 @@ public struct ActiveLearningPipeline: Sendable {
         let unlabeledRows = rows[labeled.count...].map(scaler.transform)
         let trained = try classifier.train(
             labeled: labeledRows, labels: labels, classCount: classCount, unlabeled: unlabeledRows, algorithm: algorithm,
-            shouldStop: shouldStop)
+            labeledWeights: weights, shouldStop: shouldStop)
 
         // The second predictor votes among the labeled and the pseudo-labeled rows (never a row's own
         // pseudo-label): a local, non-linear rule against the classifier's global linear one.
@@ -206,18 +215,15 @@ public struct ActiveLearningPipeline: Sendable {
         }.count
         metrics["spreading_agreement"] = unlabeledRows.isEmpty ? 1 : Double(spreadingAgreement) / Double(unlabeledRows.count)
         metrics["margin_threshold"] = detector.calibration.marginThreshold
-        metrics["held_out_non_hard_accuracy"] = detector.calibration.heldOutAcceptedAccuracy
-        metrics["held_out_non_hard_lower_bound"] = detector.calibration.lowerBound
-        metrics["held_out_non_hard_samples"] = Double(detector.calibration.heldOutAccepted)
+        metrics.merge(detector.calibration.reportedMetrics) { $1 }
         metrics["committee_confidence_threshold"] = detector.calibration.confidenceThreshold
-        metrics["pool_non_hard_estimated_accuracy"] = detector.calibration.poolEstimatedAccuracy
-        metrics["pool_non_hard_lower_bound"] = detector.calibration.poolLowerBound
         metrics["committee_members"] = Double(trained.committee.count)
         metrics["coverage_references"] = Double(coverage.referenceCount)
         metrics["unrepresented_group_predictions"] = Double(groups.rows.count)
         metrics["uncovered_predictions"] = Double(candidates.filter { ($0.labelCoverage ?? 0) < 0 }.count)
         metrics["target_accuracy"] = targetAccuracy
-        metrics["target_met_on_held_out"] = detector.calibration.targetMet ? 1 : 0
+        metrics["confirmed_hard_examples_weighted"] = Double(confirmedHard.filter { labels.indices.contains($0) }.count)
+        metrics["hard_example_weight"] = hardExampleWeight
         return Output(predictions: predictions, findings: findings, calibration: detector.calibration, metrics: metrics)
     }
 

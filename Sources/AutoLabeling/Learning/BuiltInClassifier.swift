@@ -55,24 +55,32 @@ public struct BuiltInClassifier: Sendable {
     /// Trains on standardised rows.
     /// - Parameters:
     ///   - labels: class indices in `0..<classCount`, one per labeled row.
+    ///   - labeledWeights: each labeled row's weight in the loss (nil: all 1; pseudo-labels weigh 1);
+    ///     confirmed hard examples weigh more (``ActiveLearningPipeline/hardExampleWeight``).
     ///   - shouldStop: polled during training; when it returns true, training throws `CancellationError`.
     /// - Throws: ``AutoLabelingError/notEnoughTrainingData(reason:)`` with fewer than two classes
     ///   present; `CancellationError` when stopped.
     public func train(
         labeled: [[Float]], labels: [Int], classCount: Int, unlabeled: [[Float]], algorithm: AutoLabelAlgorithm,
-        shouldStop: @Sendable () -> Bool = { false }
+        labeledWeights: [Float]? = nil, shouldStop: @Sendable () -> Bool = { false }
     ) throws -> TrainedClassifier {
+        precondition(labeledWeights.map { $0.count == labels.count && $0.allSatisfy { $0 > 0 } } ?? true)
+        let labeledWeights = labeledWeights ?? [Float](repeating: 1, count: labels.count)
         let present = Set(labels)
         guard present.count >= 2, classCount >= 2 else {
             throw AutoLabelingError.notEnoughTrainingData(reason: "labeled samples cover \(present.count) class(es), need 2")
         }
         let dimension = labeled[0].count
-        @Sendable func fitted(_ rows: [[Float]], _ y: [Int], from start: LogisticRegression? = nil, iterations: Int? = nil) throws
-            -> LogisticRegression
-        {
+        // `weights` covers the first rows (the labeled ones); rows after them (pseudo-labels) weigh 1.
+        @Sendable func fitted(
+            _ rows: [[Float]], _ y: [Int], weights: [Float], from start: LogisticRegression? = nil, iterations: Int? = nil
+        ) throws -> LogisticRegression {
             var model = start ?? LogisticRegression(classes: classCount, dimension: dimension)
             let l2 = 1 / (configuration.inverseRegularization * Float(rows.count))
-            model.fit(rows: rows, labels: y, l2: l2, iterations: iterations ?? configuration.iterations, shouldStop: shouldStop)
+            let sampleWeights = weights + [Float](repeating: 1, count: rows.count - weights.count)
+            model.fit(
+                rows: rows, labels: y, sampleWeights: sampleWeights, l2: l2, iterations: iterations ?? configuration.iterations,
+                shouldStop: shouldStop)
             if shouldStop() { throw CancellationError() }
             return model
         }
@@ -117,7 +125,7 @@ public struct BuiltInClassifier: Sendable {
         }
         @Sendable func fitFinal() throws -> FinalFit {
             // Self-training (accurate): pseudo-labels from the current model, recomputed each round.
-            var model = try fitted(labeled, labels)
+            var model = try fitted(labeled, labels, weights: labeledWeights)
             var pseudo: [(row: Int, label: Int)] = []
             var rounds = 0
             if algorithm == .accurate, !unlabeled.isEmpty {
@@ -128,8 +136,8 @@ public struct BuiltInClassifier: Sendable {
                     pseudo = next
                     if !changed { break }
                     model = try fitted(
-                        labeled + pseudo.map { unlabeled[$0.row] }, labels + pseudo.map(\.label), from: model,
-                        iterations: configuration.iterations / 2)
+                        labeled + pseudo.map { unlabeled[$0.row] }, labels + pseudo.map(\.label), weights: labeledWeights,
+                        from: model, iterations: configuration.iterations / 2)
                 }
             }
             return FinalFit(model: model, pseudo: pseudo, rounds: rounds)
@@ -137,7 +145,8 @@ public struct BuiltInClassifier: Sendable {
         @Sendable func fitFold(_ f: Int) throws -> FoldFit {
             let train = labels.indices.filter { fold[$0] != f }, test = labels.indices.filter { fold[$0] == f }
             let trainRows = train.map { labeled[$0] }, trainLabels = train.map { labels[$0] }
-            var foldModel = try fitted(trainRows, trainLabels)
+            let trainWeights = train.map { labeledWeights[$0] }
+            var foldModel = try fitted(trainRows, trainLabels, weights: trainWeights)
             if algorithm == .accurate, !unlabeled.isEmpty {
                 // The fold's own self-training: pseudo-labels that never saw the held-out labels,
                 // so the held-out predictions stay honest (slightly pessimistic: fewer rounds).
@@ -145,7 +154,7 @@ public struct BuiltInClassifier: Sendable {
                     let foldPseudo = confident(foldModel)
                     foldModel = try fitted(
                         trainRows + foldPseudo.map { unlabeled[$0.row] }, trainLabels + foldPseudo.map(\.label),
-                        from: foldModel, iterations: configuration.iterations / 2)
+                        weights: trainWeights, from: foldModel, iterations: configuration.iterations / 2)
                 }
             }
             return FoldFit(model: foldModel, heldOutLogits: test.map { ($0, foldModel.logits(labeled[$0])) })

@@ -65,7 +65,7 @@ struct PreLabelAssessment {
                 detector.overrideMarginThreshold(0.5)
                 metrics["threshold_calibrated"] = 0
             }
-            metrics["margin_threshold"] = detector.calibration.marginThreshold
+            metrics.merge(detector.calibration.reportedMetrics) { $1 }
             for sample in samples {
                 guard let prediction = classPrediction(sample.id) else {
                     targets.append(.init(id: sample.id, labels: [], finding: .init(reasons: [.predictedAbnormal], coefficient: 1)))

@@ -41,6 +41,9 @@ public actor AutoLabelingReactor {
         public var batchSize: Int
         /// Seed of the built-in classifier.
         public var seed: UInt64
+        /// Loss weight of a labeled sample that still carries a hard mark (a hard example a person
+        /// confirmed or fixed) in the next training (``ActiveLearningPipeline/hardExampleWeight``).
+        public var hardExampleWeight: Double = 2
 
         /// Continuous mode for datasets that never configured their own (nil: off). A
         /// dataset's `ContinuousAutoLabelingConfigured` setting (from the log) always wins.

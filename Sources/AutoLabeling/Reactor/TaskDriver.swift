@@ -160,10 +160,14 @@ struct TaskDriver: Sendable {
         let classIndex = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
         let labeled = samples.labeled.filter { classIndex[$0.label] != nil }
         let started = Date()
-        let output = try ActiveLearningPipeline(seed: configuration.seed).run(
+        var pipeline = ActiveLearningPipeline(seed: configuration.seed)
+        pipeline.hardExampleWeight = configuration.hardExampleWeight
+        // Labels a person confirmed or fixed while the sample was marked hard weigh more.
+        let confirmedHard = Set(labeled.indices.filter { state.samples[labeled[$0].id]?.hardMark != nil })
+        let output = try pipeline.run(
             labeled: labeled.map(\.features), labels: labeled.map { classIndex[$0.label]! }, classCount: classNames.count,
             unlabeled: samples.targets.map(\.features), algorithm: task.algorithm, targetAccuracy: task.targetAccuracy,
-            shouldStop: { Task.isCancelled })
+            confirmedHard: confirmedHard, shouldStop: { Task.isCancelled })
         try Task.checkCancellation()
         var metrics = output.metrics
         metrics["training_seconds"] = Date().timeIntervalSince(started)
