@@ -46,7 +46,13 @@ public struct PascalVOCAnnotation: Sendable, Equatable {
     }
 
     /// Parses VOC XML; throws a message naming what is missing or malformed.
+    ///
+    /// The bytes must be UTF-8: Foundation's XMLParser traps on an element name that is not
+    /// (found by Fuzz/FuzzPascalVOC), so anything else is refused before it is parsed.
     public static func parse(_ data: Data) throws(InterchangeError) -> PascalVOCAnnotation {
+        guard String(data: data, encoding: .utf8) != nil else {
+            throw .badVOC(reason: "the file is not UTF-8")
+        }
         let delegate = VOCParser()
         let parser = XMLParser(data: data)
         parser.delegate = delegate
