@@ -89,7 +89,8 @@ let package = Package(
 
         .target(
             name: "LabelingService",
-            dependencies: ["EventLog", "LabelingDomain"]
+            dependencies: ["EventLog", "LabelingDomain", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["DATA_DIRECTORY.md"]
         ),
 
         .target(
@@ -142,8 +143,6 @@ let package = Package(
             name: "LabelLedgerServer",
             dependencies: [
                 "LabelingDomain", "LabelingService", "Projections", "AutoLabeling", "LedgerQueries", "LedgerComposition",
-                // Until sample intake leaves the route handler (SampleRoutes still probes images).
-                "DatasetInterchange",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -167,7 +166,7 @@ let package = Package(
         .target(
             name: "LabelLedgerCommandLine",
             dependencies: [
-                "Projections",
+                "LabelingDomain", "LabelingService", "Projections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,4 +1,3 @@
-import Crypto
 import EventLog
 import Foundation
 import LabelingDomain
@@ -83,12 +82,15 @@ public struct DatasetImporter: Sendable {
                 continue
             }
             seenSources[entry.source.path] = (entry.file, entry.line)
-            guard let image = ImageProbe.probe(fileAt: entry.source) else {
-                problem("LabelLedger.Import.012", "unreadable image \(entry.source.path) (not a PNG or JPEG, or missing)")
+            let image: SampleIntake.Image
+            do {
+                image = try SampleIntake.probe(fileAt: entry.source)
+            } catch {
+                problem("LabelLedger.Import.012", "unreadable image \(entry.source.path) (\(error.message))")
                 continue
             }
-            let id = SampleID(entry.sampleID ?? Self.sampleID(for: entry.source))
-            let sample = Self.newSample(entry, id: id, image: image, actor: actor)
+            let sample = Self.newSample(entry, dataset: dataset, image: image, actor: actor)
+            let id = sample.id
             origins[id] = (entry.file, entry.line)
             samples.append(sample)
         }
@@ -133,12 +135,9 @@ public struct DatasetImporter: Sendable {
         }
     }
 
-    /// A stable id for a sample without one: the first 32 hex digits of the SHA-256 of its path.
-    static func sampleID(for source: URL) -> String {
-        SHA256.hash(data: Data(source.path.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
-    }
-
-    static func newSample(_ entry: ImportEntry, id: SampleID, image: ImageInfo, actor: String) -> NewSample {
+    /// The sample for `entry`: its manifest `id` if it has one, otherwise the id
+    /// ``SampleIntake/sampleID(dataset:name:)`` gives its name, as through the API.
+    static func newSample(_ entry: ImportEntry, dataset: DatasetID, image: SampleIntake.Image, actor: String) -> NewSample {
         var human: [SampleLabel] = []
         var machine: [SampleLabel] = []
         for label in entry.labels {
@@ -156,12 +155,11 @@ public struct DatasetImporter: Sendable {
                 reasons: entry.hardReasons.compactMap { HardReason(rawValue: $0) },
                 coefficient: entry.hardCoefficient ?? 1, origin: .person(actor))
         }
-        return NewSample(
-            id: id, name: entry.name, sourcePath: entry.source.path, width: image.width, height: image.height,
-            channels: image.channels, contentSHA256: image.sha256, usage: entry.usage,
+        return SampleIntake.sample(
+            dataset: dataset, name: entry.name, id: entry.sampleID.map { SampleID($0) }, image: image, usage: entry.usage,
             // Human labels win; machine labels alone make the sample To Be Confirmed.
-            initialLabels: human, initialPredictions: human.isEmpty ? machine : [],
-            initialHardMark: hardMark, labelsCreatedAt: entry.creationTime.map { Instant($0) })
+            labels: human, predictions: human.isEmpty ? machine : [],
+            hardMark: hardMark, labelsCreatedAt: entry.creationTime.map { Instant($0) })
     }
 }
 

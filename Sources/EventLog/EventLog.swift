@@ -149,15 +149,18 @@ public final class EventLog: Sendable {
         var nextWaiterID: UInt64 = 0
     }
 
+    /// Called once with an append's outcome (off the lock).
+    typealias Completion = @Sendable (Result<AppendResult, LogError>) -> Void
+
     struct PendingAppend {
         var records: [EventRecord]
         var result: AppendResult
-        var continuation: CheckedContinuation<AppendResult, any Error>
+        var complete: Completion
     }
 
     struct InflightCommand {
         var result: AppendResult
-        var waiters: [CheckedContinuation<AppendResult, any Error>]
+        var waiters: [Completion]
     }
 
     /// The last durable position (0 for an empty log).
@@ -184,84 +187,132 @@ public final class EventLog: Sendable {
     public func append(
         stream: String, expectedVersion: ExpectedVersion = .any, events: [ProposedEvent], commandID: String? = nil
     ) async throws -> AppendResult {
-        guard writer != nil else { throw LogError.readOnly(path: path) }
-        guard !stream.isEmpty, stream.utf8.count <= 256 else { throw LogError.invalidStreamID(stream) }
-        guard !events.isEmpty else { throw LogError.emptyAppend(stream: stream) }
-        for event in events where event.payload.count + 1024 > BatchFrame.maxRecordBytes {
-            throw LogError.eventTooLarge(stream: stream, bytes: event.payload.count, limit: BatchFrame.maxRecordBytes - 1024)
-        }
-        let commandID = commandID ?? ""
+        let request = AppendRequest(stream: stream, expectedVersion: expectedVersion, events: events, commandID: commandID)
         return try await withCheckedThrowingContinuation { continuation in
-            enum Outcome { case done(AppendResult), fail(LogError), waiting(scheduleFlush: Bool) }
-            let outcome: Outcome = state.withLock { s in
-                if s.closed { return .fail(.closed) }
-                if let failure = s.failure { return .fail(.failed(reason: failure)) }
-                if !commandID.isEmpty {
-                    if var inflight = s.inflightCommands[commandID] {
-                        guard inflight.result.streamID == stream else {
-                            return .fail(.commandIDReused(
-                                commandID: commandID, originalStream: inflight.result.streamID, stream: stream))
-                        }
-                        inflight.waiters.append(continuation)
-                        s.inflightCommands[commandID] = inflight
-                        return .waiting(scheduleFlush: false)
+            submit([request]) { continuation.resume(with: $0[0].mapError { $0 as any Error }) }
+        }
+    }
+
+    /// Appends several requests in their order, each atomically and with its own outcome,
+    /// committed together: one write and one sync for all of them (with any other appends
+    /// pending at the time).
+    ///
+    /// Each request is checked and placed exactly as if ``append(stream:expectedVersion:events:commandID:)``
+    /// had been called for each in turn with nothing in between — its expected version is
+    /// checked against the stream's version counting the requests before it — and a request
+    /// that fails (wrong expected version, a command id reused for another stream, invalid
+    /// input) writes nothing and leaves the others as they are.
+    ///
+    /// - Returns: once every request is durable or failed; one outcome per request, in order.
+    public func append(_ requests: [AppendRequest]) async -> [Result<AppendResult, LogError>] {
+        guard !requests.isEmpty else { return [] }
+        return await withCheckedContinuation { continuation in
+            submit(requests) { continuation.resume(returning: $0) }
+        }
+    }
+
+    /// Places `requests` in order under one hold of the lock; `done` gets every outcome once
+    /// the last one is known.
+    private func submit(_ requests: [AppendRequest], done: @escaping @Sendable ([Result<AppendResult, LogError>]) -> Void) {
+        let collector = OutcomeCollector(count: requests.count, done: done)
+        var immediate: [(Int, Result<AppendResult, LogError>)] = []
+        var scheduleFlush = false
+        state.withLock { s in
+            for (index, request) in requests.enumerated() {
+                let complete: Completion = { collector.set(index, $0) }
+                switch place(request, complete: complete, in: &s) {
+                case let .done(outcome): immediate.append((index, outcome))
+                case .waiting: break
+                case .pending:
+                    if !s.flushScheduled {
+                        s.flushScheduled = true
+                        scheduleFlush = true
                     }
-                    do {
-                        if let original = try index.command(commandID) {
-                            guard original.streamID == stream else {
-                                return .fail(.commandIDReused(
-                                    commandID: commandID, originalStream: original.streamID, stream: stream))
-                            }
-                            return .done(original)
-                        }
-                    } catch {
-                        return .fail(error as? LogError ?? .index(reason: "\(error)"))
-                    }
                 }
-                let current = s.streamVersions[stream] ?? 0
-                if case let .exact(expected) = expectedVersion, expected != current {
-                    return .fail(.wrongExpectedVersion(stream: stream, expected: expected, actual: current))
-                }
-                let now = configuration.envelope.recordedAt(after: s.lastRecordedAt)
-                s.lastRecordedAt = now
-                var records: [EventRecord] = []
-                records.reserveCapacity(events.count)
-                for (offset, event) in events.enumerated() {
-                    var record = EventRecord()
-                    record.position = s.nextPosition + UInt64(offset)
-                    record.streamID = stream
-                    record.streamVersion = current + 1 + UInt64(offset)
-                    record.eventID = configuration.envelope.eventID(event.eventID, position: record.position).bytes
-                    record.eventType = event.type
-                    record.schemaVersion = event.schemaVersion
-                    record.recordedAtMicros = now
-                    record.actor = event.actor
-                    record.commandID = commandID
-                    record.correlationID = event.correlationID
-                    record.payload = event.payload
-                    records.append(record)
-                }
-                let result = AppendResult(
-                    streamID: stream, firstPosition: s.nextPosition,
-                    lastPosition: s.nextPosition + UInt64(events.count) - 1,
-                    firstVersion: current + 1, lastVersion: current + UInt64(events.count))
-                s.nextPosition += UInt64(events.count)
-                s.streamVersions[stream] = result.lastVersion
-                s.pending.append(PendingAppend(records: records, result: result, continuation: continuation))
-                if !commandID.isEmpty {
-                    s.inflightCommands[commandID] = InflightCommand(result: result, waiters: [])
-                }
-                let schedule = !s.flushScheduled
-                s.flushScheduled = true
-                return .waiting(scheduleFlush: schedule)
-            }
-            switch outcome {
-            case let .done(result): continuation.resume(returning: result)
-            case let .fail(error): continuation.resume(throwing: error)
-            case let .waiting(scheduleFlush):
-                if scheduleFlush { writerQueue.async { self.flushLoop() } }
             }
         }
+        for (index, outcome) in immediate { collector.set(index, outcome) }
+        if scheduleFlush { writerQueue.async { self.flushLoop() } }
+    }
+
+    private enum Placement {
+        /// Known at once: a failure, or a command id already in the index.
+        case done(Result<AppendResult, LogError>)
+        /// Waits for an identical command id in flight.
+        case waiting
+        /// Reserved; waits for the flush.
+        case pending
+    }
+
+    /// Checks one request against the state and reserves its positions and versions.
+    private func place(_ request: AppendRequest, complete: @escaping Completion, in s: inout WriterState) -> Placement {
+        let (stream, events) = (request.stream, request.events)
+        if writer == nil { return .done(.failure(.readOnly(path: path))) }
+        guard !stream.isEmpty, stream.utf8.count <= 256 else { return .done(.failure(.invalidStreamID(stream))) }
+        guard !events.isEmpty else { return .done(.failure(.emptyAppend(stream: stream))) }
+        for event in events where event.payload.count + 1024 > BatchFrame.maxRecordBytes {
+            return .done(.failure(.eventTooLarge(
+                stream: stream, bytes: event.payload.count, limit: BatchFrame.maxRecordBytes - 1024)))
+        }
+        let commandID = request.commandID ?? ""
+        if s.closed { return .done(.failure(.closed)) }
+        if let failure = s.failure { return .done(.failure(.failed(reason: failure))) }
+        if !commandID.isEmpty {
+            if var inflight = s.inflightCommands[commandID] {
+                guard inflight.result.streamID == stream else {
+                    return .done(.failure(.commandIDReused(
+                        commandID: commandID, originalStream: inflight.result.streamID, stream: stream)))
+                }
+                inflight.waiters.append(complete)
+                s.inflightCommands[commandID] = inflight
+                return .waiting
+            }
+            do {
+                if let original = try index.command(commandID) {
+                    guard original.streamID == stream else {
+                        return .done(.failure(.commandIDReused(
+                            commandID: commandID, originalStream: original.streamID, stream: stream)))
+                    }
+                    return .done(.success(original))
+                }
+            } catch {
+                return .done(.failure(error))
+            }
+        }
+        let current = s.streamVersions[stream] ?? 0
+        if case let .exact(expected) = request.expectedVersion, expected != current {
+            return .done(.failure(.wrongExpectedVersion(stream: stream, expected: expected, actual: current)))
+        }
+        let now = configuration.envelope.recordedAt(after: s.lastRecordedAt)
+        s.lastRecordedAt = now
+        var records: [EventRecord] = []
+        records.reserveCapacity(events.count)
+        for (offset, event) in events.enumerated() {
+            var record = EventRecord()
+            record.position = s.nextPosition + UInt64(offset)
+            record.streamID = stream
+            record.streamVersion = current + 1 + UInt64(offset)
+            record.eventID = configuration.envelope.eventID(event.eventID, position: record.position).bytes
+            record.eventType = event.type
+            record.schemaVersion = event.schemaVersion
+            record.recordedAtMicros = now
+            record.actor = event.actor
+            record.commandID = commandID
+            record.correlationID = event.correlationID
+            record.payload = event.payload
+            records.append(record)
+        }
+        let result = AppendResult(
+            streamID: stream, firstPosition: s.nextPosition,
+            lastPosition: s.nextPosition + UInt64(events.count) - 1,
+            firstVersion: current + 1, lastVersion: current + UInt64(events.count))
+        s.nextPosition += UInt64(events.count)
+        s.streamVersions[stream] = result.lastVersion
+        s.pending.append(PendingAppend(records: records, result: result, complete: complete))
+        if !commandID.isEmpty {
+            s.inflightCommands[commandID] = InflightCommand(result: result, waiters: [])
+        }
+        return .pending
     }
 
     /// Group commit: runs on the writer queue while appends are pending. Each turn takes
@@ -307,7 +358,7 @@ public final class EventLog: Sendable {
             }
             let (duplicates, headWaiters) = state.withLock { s in
                 s.committedHead = last
-                var duplicates: [(CheckedContinuation<AppendResult, any Error>, AppendResult)] = []
+                var duplicates: [(Completion, AppendResult)] = []
                 if let indexFailure {
                     s.failure = indexFailure.message
                 }
@@ -326,8 +377,8 @@ public final class EventLog: Sendable {
                 s.headWaiters.removeAll()
                 return (duplicates, waiters)
             }
-            for append in batch { append.continuation.resume(returning: append.result) }
-            for (continuation, result) in duplicates { continuation.resume(returning: result) }
+            for append in batch { append.complete(.success(append.result)) }
+            for (complete, result) in duplicates { complete(.success(result)) }
             for waiter in headWaiters { waiter.resume() }
         }
     }
@@ -345,8 +396,8 @@ public final class EventLog: Sendable {
             s.headWaiters.removeAll()
             return (pending, duplicates, waiters)
         }
-        for append in batch + pending { append.continuation.resume(throwing: logError) }
-        for continuation in duplicates { continuation.resume(throwing: logError) }
+        for append in batch + pending { append.complete(.failure(logError)) }
+        for complete in duplicates { complete(.failure(logError)) }
         for waiter in waiters { waiter.resume() }
     }
 

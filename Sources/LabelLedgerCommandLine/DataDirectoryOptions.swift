@@ -1,17 +1,20 @@
 import ArgumentParser
 import Foundation
+import LabelingService
 
-/// Where LabelLedger keeps everything: `<data>/log` (the event log) and
-/// `<data>/projections` (the SQLite read models). Shared by every subcommand of
-/// `labelledger` and `labelledger-dev`.
+/// The `--data DIR` option every subcommand of `labelledger` and `labelledger-dev` shares; it
+/// hands out the ``LabelingService/DataDirectory`` that owns the directory's layout.
 public struct DataDirectoryOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("data"), help: "The data directory (created if missing).")
     public var path: String = "./labelledger-data"
 
     public init() {}
 
-    public var url: URL { URL(fileURLWithPath: path).standardizedFileURL }
-    public var logDirectory: URL { url.appendingPathComponent("log") }
+    /// The data directory named by `--data`.
+    public var directory: DataDirectory { DataDirectory(path: path) }
+    public var url: URL { directory.url }
+    /// `<data>/log`: the event log.
+    public var logDirectory: URL { directory.log }
     /// `<data>/projections`: the SQLite read models.
-    public var projectionDirectory: URL { url.appendingPathComponent("projections") }
+    public var projectionDirectory: URL { directory.projections }
 }

@@ -26,6 +26,7 @@ public enum LedgerApplication {
         let authenticated = router.group().add(middleware: AuthMiddleware(tokens: runtime.tokens))
             .add(middleware: IdempotencyBodyMiddleware(maxBodyBytes: runtime.configuration.maxBodyBytes))
         OperationsRoutes(support: support).register(on: authenticated)
+        AdminRoutes(support: support).register(on: authenticated)
         let project = authenticated.group("v2/:project_id")
         DatasetRoutes(support: support).register(on: project)
         SampleRoutes(support: support).register(on: project)
@@ -35,11 +36,17 @@ public enum LedgerApplication {
         return router
     }
 
-    public static func build(runtime: LedgerRuntime, logger: Logger = Logger(label: "labelledger.http")) -> some ApplicationProtocol {
+    /// The application; `listening` is called once it listens, with the port it bound (the
+    /// configured one, or the one the system chose for port 0).
+    public static func build(
+        runtime: LedgerRuntime, logger: Logger = Logger(label: "labelledger.http"),
+        listening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         Application(
             router: router(runtime: runtime),
             server: .http1(configuration: http1(runtime.configuration)),
             configuration: .init(address: .hostname(runtime.configuration.host, port: runtime.configuration.port), serverName: "LabelLedger"),
+            onServerRunning: { channel in await listening(channel.localAddress?.port ?? runtime.configuration.port) },
             logger: logger)
     }
 

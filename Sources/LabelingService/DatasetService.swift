@@ -7,7 +7,7 @@ import Synchronization
 /// expected version, and keeps the state hot in memory.
 ///
 /// ```swift
-/// let service = DatasetService(log: log, snapshotDirectory: data.appendingPathComponent("snapshots"))
+/// let service = DatasetService(log: log, snapshotDirectory: data.snapshots) // data: a DataDirectory
 /// let outcome = try await service.execute(
 ///     .updateSampleLabels([SampleLabelUpdate(sampleID: "s1", labels: [ManualLabel(name: "cat")])], by: "ana"),
 ///     on: "dataset-1", actor: "ana", commandID: requestID)

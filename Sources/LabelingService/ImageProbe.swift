@@ -13,7 +13,7 @@ public struct ImageInfo: Sendable, Equatable {
     public var sha256: String
 }
 
-/// Reads PNG and JPEG headers (PNG `IHDR`; JPEG `SOFn`) to find an image's size.
+/// Part of sample intake (``SampleIntake``): reads PNG and JPEG headers (PNG `IHDR`; JPEG `SOFn`) to find an image's size.
 ///
 /// Invariants: returns nil for anything that is not a well-formed PNG or JPEG header, so
 /// an unreadable image becomes an import problem rather than a crash. A file is read in

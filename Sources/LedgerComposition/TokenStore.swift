@@ -53,13 +53,27 @@ public final class TokenStore: Sendable {
         return String(decoding: hex, as: UTF8.self)
     }
 
-    /// Creates a token and returns its clear text (the only time it is shown).
-    public func create(name: String, role: Role, project: String?) throws -> String {
+    /// A new token's clear text: `llt_` and 32 random bytes, base64url.
+    private static func newToken() -> String {
         var random = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }
-        let token = "llt_" + Data(bytes).base64EncodedString()
+        return "llt_" + Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Creates an admin token for this process only: known in memory, never stored, so it
+    /// stops working when the process ends (however it ends). The server hands it to the
+    /// command line through its ``LabelingService/ServerAdvertisement``.
+    public func createProcessToken(name: String) -> String {
+        let token = Self.newToken()
+        known.withLock { $0[Self.hash(token)] = APIIdentity(name: name, role: .admin, project: nil) }
+        return token
+    }
+
+    /// Creates a token and returns its clear text (the only time it is shown).
+    public func create(name: String, role: Role, project: String?) throws -> String {
+        let token = Self.newToken()
         try database.write { db in
             try db.execute(
                 sql: "INSERT INTO tokens(hash, name, role, project, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -68,10 +82,12 @@ public final class TokenStore: Sendable {
         return token
     }
 
-    public func identity(for token: String) throws -> APIIdentity? {
+    /// The identity of `token`, or nil. A token seen before is answered from memory; an
+    /// unknown one is looked up through GRDB's async read (off the cooperative pool).
+    public func identity(for token: String) async throws -> APIIdentity? {
         let hash = Self.hash(token)
         if let identity = known.withLock({ $0[hash] }) { return identity }
-        let found = try database.read { db in
+        let found = try await database.read { db in
             try Row.fetchOne(db, sql: "SELECT name, role, project FROM tokens WHERE hash = ?", arguments: [hash])
                 .flatMap { row in Role(rawValue: row["role"]).map { APIIdentity(name: row["name"], role: $0, project: row["project"]) } }
         }

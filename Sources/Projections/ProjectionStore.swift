@@ -13,7 +13,7 @@ import Synchronization
 /// `rename(2)`, so a crash during a rebuild leaves the previous generation live.
 ///
 /// ```swift
-/// let store = try ProjectionStore.open(directory: data.appendingPathComponent("projections"))
+/// let store = try ProjectionStore.open(directory: data.projections) // data: a DataDirectory
 /// let projector = Projector(log: log, store: store)
 /// try await projector.start()            // rebuilds stale projections, catches up
 /// let page = try ProjectionQueries(store: store).samples(SampleQuery(dataset: "ds-1", tab: .labeled))

@@ -11,7 +11,7 @@ struct LedgerContext {
 
     init(_ data: DataDirectoryOptions) throws {
         log = try EventLog.open(directory: data.logDirectory)
-        service = DatasetService(log: log, snapshotDirectory: data.url.appendingPathComponent("snapshots"))
+        service = DatasetService(log: log, snapshotDirectory: data.directory.snapshots)
     }
 
     func close() async { await log.close() }

@@ -1,4 +1,5 @@
 import Foundation
+import LabelingService
 
 /// The reactor's checkpoint: the last log position whose effects are complete, in
 /// `<data>/reactor/checkpoint`, replaced atomically (write to a temporary file, fsync,
@@ -25,7 +26,7 @@ public struct ReactorCheckpoint: Sendable {
     public let url: URL
 
     public init(dataDirectory: URL) {
-        url = dataDirectory.appendingPathComponent("reactor").appendingPathComponent("checkpoint")
+        url = DataDirectory(dataDirectory).reactorCheckpoint
     }
 
     /// The stored position, `.trusted(0)` when there is no checkpoint yet.

@@ -1,5 +1,3 @@
-import Crypto
-import DatasetInterchange
 import Foundation
 import Hummingbird
 import LabelingDomain
@@ -61,45 +59,35 @@ struct SampleRoutes: Sendable {
         }
     }
 
+    /// The sample for one item of the request, through ``SampleIntake`` (the importer's too):
+    /// its id by the one naming rule, `data` stored under the data directory's `images/`, a
+    /// `source` file probed where it is.
     private func makeSample(_ item: NewSampleDTO, index: Int, state: DatasetInfo, identity: APIIdentity, machine: Bool) throws -> NewSample {
-        let url: URL
-        let info: ImageInfo
-        switch (item.data, item.source) {
-        case let (data?, nil):
-            guard let bytes = Data(base64Encoded: data, options: .ignoreUnknownCharacters) else {
-                throw APIError.badRequest("sample \(index): data is not base64")
+        let image: SampleIntake.Image
+        do {
+            switch (item.data, item.source) {
+            case let (data?, nil):
+                guard let bytes = Data(base64Encoded: data, options: .ignoreUnknownCharacters) else {
+                    throw APIError.badRequest("sample \(index): data is not base64")
+                }
+                image = try SampleIntake(directory: DataDirectory(support.runtime.configuration.dataDirectory)).store(bytes)
+            case let (nil, source?):
+                image = try SampleIntake.probe(fileAt: try resolveSource(source, index: index))
+            default:
+                throw APIError.badRequest("sample \(index): give exactly one of data (base64) or source (a path)")
             }
-            guard let probed = ImageProbe.probe(bytes) else {
-                throw APIError(.unprocessableContent, code: "LabelLedger.Import.012", "sample \(index): data is not a PNG or JPEG image")
+        } catch let error as SampleIntakeError {
+            switch error {
+            case .fileTooLarge:
+                throw APIError(.contentTooLarge, code: "LabelLedger.API.4324", "sample \(index): \(error.message)")
+            case .storageFailed:
+                throw APIError(.internalServerError, code: error.code, "sample \(index): \(error.message)")
+            case .notAnImage, .unreadable:
+                throw APIError(.unprocessableContent, code: "LabelLedger.Import.012", "sample \(index): \(error.message)")
             }
-            info = probed
-            let directory = support.runtime.configuration.imageDirectory
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            url = directory.appendingPathComponent(info.sha256 + (bytes.starts(with: [0x89, 0x50]) ? ".png" : ".jpg"))
-            if !FileManager.default.fileExists(atPath: url.path) { try bytes.write(to: url, options: .atomic) }
-        case let (nil, source?):
-            url = try resolveSource(source, index: index)
-            // The file stays where it is: its size is checked first, then it is read in
-            // chunks (header and hash), never whole.
-            guard let size = ImageProbe.fileSize(at: url) else {
-                throw APIError(.unprocessableContent, code: "LabelLedger.Import.012", "sample \(index): \(source) cannot be read")
-            }
-            guard size <= ImageLimits.maximumFileBytes else {
-                throw APIError(
-                    .contentTooLarge, code: "LabelLedger.API.4324",
-                    "sample \(index): \(source) is \(size) bytes; an image file may have at most \(ImageLimits.maximumFileBytes)")
-            }
-            guard let probed = ImageProbe.probe(fileAt: url) else {
-                throw APIError(.unprocessableContent, code: "LabelLedger.Import.012", "sample \(index): \(source) is not a readable PNG or JPEG image")
-            }
-            info = probed
-        default:
-            throw APIError.badRequest("sample \(index): give exactly one of data (base64) or source (a path)")
         }
         let given = item.labels ?? []
         let labels = try given.map { try $0.manualLabel() }
-        let name = item.name ?? url.lastPathComponent
-        let id = SampleID(String(SHA256.hash(data: Data("\(state.id.rawValue)|\(name)".utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()))
         var usage: SampleUsage?
         if let text = item.usage {
             guard let value = SampleUsage.allCases.first(where: { $0.manifestName == text.uppercased() }) else {
@@ -115,9 +103,9 @@ struct SampleRoutes: Sendable {
                 name: label.name, box: label.box, score: dto.score ?? 1,
                 annotator: .preLabelModel(name: "api:" + identity.name, version: Annotator.importedVersion))
         }
-        return NewSample(
-            id: id, name: name, sourcePath: url.path, width: info.width, height: info.height, channels: info.channels,
-            contentSHA256: info.sha256, usage: usage, initialLabels: machine ? [] : human, initialPredictions: machine ? predicted : [])
+        return SampleIntake.sample(
+            dataset: state.id, name: item.name ?? image.url.lastPathComponent, image: image, usage: usage,
+            labels: machine ? [] : human, predictions: machine ? predicted : [])
     }
 
     /// A source path must resolve — `..` and symlinks followed — inside a configured data root.

@@ -30,10 +30,10 @@ struct DomainBenchCommand: AsyncParsableCommand {
         var results: [String: Double] = [:]
         let dataset: DatasetID = "bench"
         let labels = (0..<10).map { LabelDefinition(name: "class-\($0)", color: "#0000\(String(format: "%02X", $0 * 20))") }
-        let snapshotDirectory = root.appendingPathComponent("snapshots")
+        let snapshotDirectory = DataDirectory(root).snapshots
         let now = Instant(Date())
 
-        let log = try EventLog.open(directory: root.appendingPathComponent("log"))
+        let log = try EventLog.open(directory: DataDirectory(root).log)
         let service = DatasetService(log: log, snapshotDirectory: snapshotDirectory, snapshotEvery: .max)
         _ = try await service.execute(
             .createDataset(id: dataset, name: "bench", typeCode: 0, labels: labels, description: "", by: "bench", at: now),

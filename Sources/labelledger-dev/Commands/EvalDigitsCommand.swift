@@ -70,8 +70,8 @@ struct EvalDigitsCommand: AsyncParsableCommand {
                 id: id, name: "digit-\(i).png", sourcePath: path, width: UInt32(imageSize), height: UInt32(imageSize), channels: 1,
                 contentSHA256: SHA256.hash(data: png).map { String(format: "%02x", $0) }.joined()))
         }
-        let log = try EventLog.open(directory: dataURL.appendingPathComponent("log"), configuration: .init(durability: .fsync))
-        let service = DatasetService(log: log, snapshotDirectory: dataURL.appendingPathComponent("snapshots"))
+        let log = try EventLog.open(directory: DataDirectory(dataURL).log, configuration: .init(durability: .fsync))
+        let service = DatasetService(log: log, snapshotDirectory: DataDirectory(dataURL).snapshots)
         let dataset = DatasetID("digits")
         let colours = ["#e6194b", "#3cb44b", "#ffe119", "#4363d8", "#f58231", "#911eb4", "#46f0f0", "#f032e6", "#bcf60c", "#fabebe"]
         _ = try await service.execute(.createDataset(

@@ -56,21 +56,22 @@ struct GoldenSnapshotCommand: AsyncParsableCommand {
         try? FileManager.default.removeItem(at: directory)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("golden-\(name)-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
+        let data = DataDirectory(scratch)
         let log = try EventLog.open(
-            directory: scratch.appendingPathComponent("log"),
+            directory: data.log,
             configuration: .init(durability: .none, envelope: .reproducible(startMicros: Self.base, stepMicros: 1_000_000)))
-        let service = DatasetService(log: log, snapshotDirectory: scratch.appendingPathComponent("snapshots"))
+        let service = DatasetService(log: log, snapshotDirectory: data.snapshots)
         try await body(service)
-        let store = try ProjectionStore.open(directory: scratch.appendingPathComponent("projections"))
+        let store = try ProjectionStore.open(directory: data.projections)
         try await Projector(log: log, store: store).catchUp()
         await log.close()
         // Commit only the segments: the index is rebuilt from them when the log is opened.
-        let logOut = directory.appendingPathComponent("log")
+        let logOut = DataDirectory(directory).log
         try FileManager.default.createDirectory(at: logOut, withIntermediateDirectories: true)
-        for file in try FileManager.default.contentsOfDirectory(atPath: scratch.appendingPathComponent("log").path)
+        for file in try FileManager.default.contentsOfDirectory(atPath: data.log.path)
         where file.hasSuffix(".seg") {
             try FileManager.default.copyItem(
-                at: scratch.appendingPathComponent("log").appendingPathComponent(file), to: logOut.appendingPathComponent(file))
+                at: data.log.appendingPathComponent(file), to: logOut.appendingPathComponent(file))
         }
         let expected = directory.appendingPathComponent("expected")
         try FileManager.default.createDirectory(at: expected, withIntermediateDirectories: true)

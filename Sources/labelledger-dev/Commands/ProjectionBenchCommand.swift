@@ -40,7 +40,7 @@ struct ProjectionBenchCommand: AsyncParsableCommand {
         defer { if !keep { try? FileManager.default.removeItem(at: root) } }
         let clock = ContinuousClock()
         var results: [String: Double] = [:]
-        let log = try EventLog.open(directory: root.appendingPathComponent("log"), configuration: .init(durability: .none))
+        let log = try EventLog.open(directory: DataDirectory(root).log, configuration: .init(durability: .none))
 
         let generation = try await clock.measure { try await generate(log) }
         results["generated_events"] = Double(log.head)
@@ -64,7 +64,7 @@ struct ProjectionBenchCommand: AsyncParsableCommand {
         }
         results["baseline_read_decode_events_per_s"] = Double(log.head) / readElapsed.seconds
 
-        let store = try ProjectionStore.open(directory: root.appendingPathComponent("projections"))
+        let store = try ProjectionStore.open(directory: DataDirectory(root).projections)
         let projector = Projector(log: log, store: store)
         let printer = ProgressPrinter()
         let report = try await projector.rebuild { progress in if !json { printer.report(progress) } }

@@ -33,7 +33,7 @@ struct ReactorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let log = try EventLog.open(directory: data.logDirectory)
-        let service = DatasetService(log: log, snapshotDirectory: data.url.appendingPathComponent("snapshots"))
+        let service = DatasetService(log: log, snapshotDirectory: data.directory.snapshots)
         let reactor = AutoLabelingReactor(
             log: log, service: service, dataDirectory: data.url,
             configuration: .init(workers: workers, batchSize: batchSize))

@@ -17,7 +17,8 @@ struct ExportCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var data: DataDirectoryOptions
-    @Option(help: "The dataset id.") var dataset: String
+    @Option(help: "The dataset id (the API's, with --project).") var dataset: String
+    @OptionGroup var project: ProjectOption
     @Option(help: "manifest, coco or voc.") var format: String = "manifest"
     @Argument(help: "The output file (manifest, coco) or folder (voc).") var out: String
     @Option(help: "Only samples in this state: labeled, unlabeled, toBeConfirmed (repeatable).") var state: [String] = []
@@ -61,7 +62,7 @@ struct ExportCommand: AsyncParsableCommand {
             do { position = try log.position(at: date) } catch { throw CommandFailure("\(error)") }
         }
         do {
-            let snapshot = try DatasetAtPosition.replay(DatasetID(dataset), log: log, upTo: position)
+            let snapshot = try DatasetAtPosition.replay(project.dataset(dataset), log: log, upTo: position)
             let filter = ExportFilter(
                 states: state.isEmpty ? nil : Set(state.compactMap(Self.state)), hardOnly: hardOnly, label: label)
             let summary = try DatasetExporter.export(

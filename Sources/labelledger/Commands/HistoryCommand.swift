@@ -17,7 +17,8 @@ struct HistoryCommand: AsyncParsableCommand {
 
     @OptionGroup var data: DataDirectoryOptions
     @Option(help: "A sample id (with --dataset to restrict it to one dataset).") var sample: String?
-    @Option(help: "A dataset id.") var dataset: String?
+    @Option(help: "A dataset id (the API's, with --project).") var dataset: String?
+    @OptionGroup var project: ProjectOption
     @Option(help: "An actor (user name, auto-labeling, importer…).") var actor: String?
     @Option(help: "From this time (ISO 8601 or seconds since 1970), inclusive.") var since: TimeArgument?
     @Option(help: "Up to this time, inclusive.") var until: TimeArgument?
@@ -46,14 +47,20 @@ struct HistoryCommand: AsyncParsableCommand {
         }
         let subject: HistoryQuery.Subject
         if let sample {
-            subject = .sample(SampleID(sample), dataset: dataset.map { DatasetID($0) })
+            subject = .sample(SampleID(sample), dataset: dataset.map { project.dataset($0) })
         } else if let actor {
             subject = .actor(actor)
         } else {
-            subject = .dataset(DatasetID(dataset!))
+            subject = .dataset(project.dataset(dataset!))
         }
-        let entries = try ProjectionQueries(store: store).history(
-            HistoryQuery(subject, since: since?.date, until: until?.date, limit: limit))
+        let queries = ProjectionQueries(store: store)
+        let entries = try queries.history(HistoryQuery(subject, since: since?.date, until: until?.date, limit: limit))
+        // A dataset with no trail at all was never created: say so (exit 1), not "0 events".
+        if entries.isEmpty, let dataset, try queries.history(HistoryQuery(.dataset(project.dataset(dataset)), limit: 1)).isEmpty {
+            await log?.close()
+            throw CommandFailure(ProjectionError.datasetNotFound(project.dataset(dataset)).description
+                + (project.project == nil && !dataset.contains("/") ? " (a dataset of a project: give --project)" : ""))
+        }
         for entry in entries {
             if json {
                 var object: [String: Any] = [

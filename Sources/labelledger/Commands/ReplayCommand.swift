@@ -21,7 +21,8 @@ struct ReplayCommand: AsyncParsableCommand {
     @OptionGroup var data: DataDirectoryOptions
     @Option(help: "Include events up to this position.") var asOfPosition: UInt64?
     @Option(help: "Include events recorded up to this time (ISO 8601 or seconds since 1970).") var asOfTime: TimeArgument?
-    @Option(help: "Only this dataset.") var dataset: String?
+    @Option(help: "Only this dataset (the API's id, with --project).") var dataset: String?
+    @OptionGroup var project: ProjectOption
     @Option(help: "Samples shown per tab.") var samples = 5
     @Flag(help: "Compare the live projections with a fresh replay.") var verify = false
     @Flag(help: "Print JSON.") var json = false
@@ -66,7 +67,7 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         let position = try asOfPosition ?? DatasetReplay.position(asOf: asOfTime!.date, log: log)
         guard position <= log.head else { throw ProjectionError.positionBeyondHead(position: position, head: log.head) }
-        let ids = try dataset.map { [DatasetID($0)] } ?? ProjectionQueries(store: store!).datasetIDs(asOfPosition: position)
+        let ids = try dataset.map { [project.dataset($0)] } ?? ProjectionQueries(store: store!).datasetIDs(asOfPosition: position)
         var objects: [[String: Any]] = []
         for id in ids {
             guard let asOf = try DatasetReplay.replay(id, log: log, upTo: position) else { throw ProjectionError.datasetNotFound(id) }
@@ -84,7 +85,11 @@ struct ReplayCommand: AsyncParsableCommand {
     private func runVerify(log: EventLog, store: ProjectionStore) throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
             "labelledger-replay-verify-\(ProcessInfo.processInfo.processIdentifier)")
-        let results = try ReplayVerifier.verify(store: store, log: log, scratch: scratch)
+        // A log opened after the live projections' snapshot (a server may have moved them on).
+        let directory = data.logDirectory
+        let results = try ReplayVerifier.verify(store: store, scratch: scratch) { () throws(ProjectionError) in
+            do { return try EventLog.openReadOnly(directory: directory) } catch { return log }
+        }
         for result in results {
             if json {
                 var object: [String: Any] = [

@@ -4,6 +4,7 @@ import Hummingbird
 import LabelLedgerCommandLine
 import LedgerComposition
 import LabelLedgerServer
+import LabelingService
 import Logging
 import ServiceLifecycle
 
@@ -54,13 +55,37 @@ struct ServeCommand: AsyncParsableCommand {
 
                 """)
         }
-        let app = LedgerApplication.build(runtime: runtime, logger: logger)
+        // The command line's credential for this run only (never stored): advertised with
+        // the address in server/serving.json (mode 0600) while the server listens.
+        let directory = data.directory
+        let advertised = runtime.tokens.createProcessToken(name: "labelledger-cli")
+        let head = runtime.log.head
+        let app = LedgerApplication.build(runtime: runtime, logger: logger) { [host, logger] bound in
+            let notice = ServerAdvertisement(pid: getpid(), url: "http://\(Self.urlHost(host)):\(bound)", token: advertised)
+            do {
+                try notice.write(in: directory)
+            } catch {
+                logger.warning("could not advertise the server in \(directory.serverAdvertisement.path): \(error)")
+            }
+            say("LabelLedger listening on http://\(host):\(bound) (data: \(directory.url.path), log head \(head))")
+        }
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: app), .init(service: LedgerService(runtime: runtime))], logger: logger))
         let signals = ShutdownSignals(group: group)
-        say("LabelLedger listening on http://\(host):\(port) (data: \(data.url.path), log head \(runtime.log.head))")
+        defer { ServerAdvertisement.remove(in: directory) }
         try await group.run()
         withExtendedLifetime(signals) {}
+    }
+}
+
+extension ServeCommand {
+    /// The host the command line should call: a wildcard address is reached on loopback.
+    static func urlHost(_ host: String) -> String {
+        switch host {
+        case "0.0.0.0", "": "127.0.0.1"
+        case "::": "[::1]"
+        default: host.contains(":") ? "[\(host)]" : host
+        }
     }
 }
 

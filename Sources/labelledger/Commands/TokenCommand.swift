@@ -22,7 +22,7 @@ struct TokenCommand: ParsableCommand {
 
         func run() throws {
             guard let role = Role(rawValue: role) else { throw ValidationError("role must be labeler, reviewer or admin") }
-            let store = try TokenStore(path: data.url.appendingPathComponent("server/tokens.sqlite").path)
+            let store = try TokenStore(path: data.directory.tokens.path)
             let token = try store.create(name: name ?? "\(role.rawValue)-\(UUID().uuidString.prefix(8).lowercased())", role: role, project: project)
             print(token)
         }

@@ -66,7 +66,7 @@ struct VerifyCommand: ParsableCommand {
     /// (when a writer holds it, nothing is compared). The replay is built under `--scratch`.
     private func verifyProjections() throws -> Bool {
         guard ProjectionStore.exists(directory: data.projectionDirectory) else { return true }
-        let lock = Glibc.open(data.logDirectory.appendingPathComponent("LOCK").path, O_RDONLY | O_CLOEXEC)
+        let lock = Glibc.open(data.directory.logLock.path, O_RDONLY | O_CLOEXEC)
         defer { if lock >= 0 { Glibc.close(lock) } }
         guard lock < 0 || flock(lock, LOCK_SH | LOCK_NB) == 0 else {
             if !json { print("projections: not compared (the log is held by another process)") }
