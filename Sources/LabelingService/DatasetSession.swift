@@ -4,9 +4,13 @@ import LabelingDomain
 
 /// The in-memory state of one dataset and the one place its commands are decided.
 ///
-/// An actor per dataset: commands of one dataset are decided and appended one at a time
-/// (FIFO turn-taking across the append's suspension) against an up-to-date state,
-/// commands of different datasets in parallel. The state is loaded
+/// An actor per dataset, with group commit: the commands that arrive while an append is on
+/// its way to the disk queue up; then all of them are decided together, in arrival order,
+/// each against the state the ones before it leave, and appended as one multi-append (one
+/// write, one sync), each still answered with its own result or error — exactly what deciding
+/// and appending them one at a time in arrival order would answer. Commands of different
+/// datasets run in parallel. Readers of the state wait while a group's append is in flight,
+/// so they never see an event before it is durable. The state is loaded
 /// once (from a snapshot, then the events after it) and afterwards only advanced, in
 /// place, by the events this session appends or finds in the log.
 actor DatasetSession {
@@ -38,13 +42,15 @@ actor DatasetSession {
     }
 
     /// The state including every durable event of the stream.
-    func current() throws(ServiceError) -> DatasetState {
+    func current() async throws(ServiceError) -> DatasetState {
+        await waitForDurableState()
         try catchUp()
         return state
     }
 
     /// The dataset without its samples (nil if it was never created; deleted ones included).
-    func info() throws(ServiceError) -> DatasetInfo? {
+    func info() async throws(ServiceError) -> DatasetInfo? {
+        await waitForDurableState()
         try catchUp()
         return state.isCreated ? DatasetInfo(state) : nil
     }
@@ -53,96 +59,197 @@ actor DatasetSession {
     /// version, and advances the state. On a version conflict (another process appended)
     /// it catches up and decides again, up to `attempts` times.
     ///
-    /// With `expectedVersion` (a client's `If-Match`) the command is decided once, against
-    /// the state at exactly that version, and appended with exactly that expected version:
-    /// one decision, one append, never a re-decision. When the stream is at another version
-    /// it throws ``ServiceError/staleVersion(dataset:expected:actual:)`` — unless
-    /// `commandID` was already appended, which the log answers first (an idempotent retry).
+    /// With `expectedVersion` (a client's `If-Match`) the command is decided against the state
+    /// at exactly that version, and appended with exactly that expected version. When the
+    /// stream is at another version it throws ``ServiceError/staleVersion(dataset:expected:actual:)``
+    /// — unless `commandID` was already appended, which the log answers first (an idempotent retry).
+    ///
+    /// The command joins the next group (see the type's documentation); its outcome is the
+    /// one it would have alone, in its place in the arrival order.
     func execute(
         _ command: DatasetCommand, actor: String, commandID: String?, correlationID: String,
         models: ModelRegistryState, allOrNothing: Bool = false, expectedVersion: UInt64? = nil, attempts: Int = 3
     ) async throws(ServiceError) -> CommandOutcome {
-        // The actor is reentrant across the append's suspension: without this turn-taking,
-        // two commands would decide against the same version and one would conflict.
-        await takeTurn()
-        defer { passTurn() }
-        for _ in 0..<(expectedVersion == nil ? attempts : 1) {
+        let outcome: Result<CommandOutcome, ServiceError> = await withCheckedContinuation { continuation in
+            queued.append(QueuedCommand(
+                command: command, actor: actor, commandID: commandID, correlationID: correlationID, models: models,
+                allOrNothing: allOrNothing, expectedVersion: expectedVersion, attemptsLeft: max(1, attempts),
+                attempts: max(1, attempts), continuation: continuation))
+            if !draining {
+                draining = true
+                Task { await self.drain() }
+            }
+        }
+        return try outcome.get()
+    }
+
+    // MARK: - Group commit
+
+    struct QueuedCommand {
+        var command: DatasetCommand
+        var actor: String
+        var commandID: String?
+        var correlationID: String
+        var models: ModelRegistryState
+        var allOrNothing: Bool
+        var expectedVersion: UInt64?
+        var attemptsLeft: Int
+        var attempts: Int
+        var continuation: CheckedContinuation<Result<CommandOutcome, ServiceError>, Never>
+    }
+
+    /// Commands waiting for the next group, in arrival order.
+    private var queued: [QueuedCommand] = []
+    /// True while a task is deciding and appending groups.
+    private var draining = false
+    /// True while a group's events are in `state` but not yet durable.
+    private var groupInFlight = false
+    private var readersWaiting: [CheckedContinuation<Void, Never>] = []
+
+    private func waitForDurableState() async {
+        while groupInFlight { await withCheckedContinuation { readersWaiting.append($0) } }
+    }
+
+    /// Runs groups until no command waits.
+    private func drain() async {
+        while !queued.isEmpty {
+            let group = queued
+            queued.removeAll()
+            await run(group)
+        }
+        draining = false
+    }
+
+    /// One planned append of a group: which command, its decision and events, the expected
+    /// version it is appended with, and whether its events were applied to `state` ahead of
+    /// the append.
+    private struct Planned {
+        var item: QueuedCommand
+        var decision: Decision
+        var proposed: [ProposedEvent]
+        var expected: UInt64
+        var applied: Bool
+    }
+
+    /// Decides every command of `group` in order against the state the ones before leave,
+    /// appends the events of all as one multi-append, then answers each.
+    private func run(_ group: [QueuedCommand]) async {
+        do {
             try catchUp()
-            let stale = expectedVersion.map { $0 != state.version } ?? false
+        } catch {
+            for item in group { item.continuation.resume(returning: .failure(error)) }
+            return
+        }
+        var answers: [Int: Result<CommandOutcome, ServiceError>] = [:]
+        var planned: [(index: Int, plan: Planned)] = []
+        for (index, item) in group.enumerated() {
+            let stale = item.expectedVersion.map { $0 != state.version } ?? false
             // Stale without a command id: nothing the log could deduplicate, refuse now.
-            if stale, commandID == nil { throw staleVersion(expectedVersion) }
+            if stale, item.commandID == nil {
+                answers[index] = .failure(staleVersion(item.expectedVersion))
+                continue
+            }
             let decision: Decision
             do {
-                decision = try decide(command, state: state, models: models)
+                decision = try decide(item.command, state: state, models: item.models)
             } catch {
-                if stale { throw staleVersion(expectedVersion) }
-                throw .rule(error)
+                answers[index] = .failure(stale ? staleVersion(item.expectedVersion) : .rule(error))
+                continue
             }
-            guard !decision.events.isEmpty, !(allOrNothing && decision.results.contains { !$0.success }) else {
-                if stale { throw staleVersion(expectedVersion) }
-                return CommandOutcome(decision: decision, append: nil, version: state.version)
+            guard !decision.events.isEmpty, !(item.allOrNothing && decision.results.contains { !$0.success }) else {
+                answers[index] = stale
+                    ? .failure(staleVersion(item.expectedVersion))
+                    : .success(CommandOutcome(decision: decision, append: nil, version: state.version))
+                continue
             }
             let proposed = decision.events.map { event in
                 let encoded = event.encode()
                 return ProposedEvent(
-                    type: encoded.type, schemaVersion: encoded.schemaVersion, payload: encoded.payload, actor: actor,
-                    correlationID: correlationID)
+                    type: encoded.type, schemaVersion: encoded.schemaVersion, payload: encoded.payload, actor: item.actor,
+                    correlationID: item.correlationID)
             }
-            let result: AppendResult
-            do {
-                result = try await log.append(
-                    stream: stream, expectedVersion: .exact(expectedVersion ?? state.version), events: proposed,
-                    commandID: commandID)
-            } catch let error as LogError {
-                if case .wrongExpectedVersion = error {
-                    if expectedVersion != nil {
-                        try catchUp()
-                        throw staleVersion(expectedVersion)
-                    }
-                    continue
+            // A stale command is appended only for the log to answer a repeated command id;
+            // it can write nothing, so the state does not take its events.
+            let base = state.version
+            if !stale {
+                for (offset, event) in decision.events.enumerated() {
+                    evolve(&state, event)
+                    state.version = base + 1 + UInt64(offset)
                 }
-                throw .log(error)
-            } catch {
-                throw .log(.failed(reason: "\(error)"))
             }
-            if result.deduplicated {
-                try catchUp()
-                return CommandOutcome(decision: decision, append: result, version: state.version)
-            }
-            for (offset, event) in decision.events.enumerated() {
-                evolve(&state, event)
-                state.version = result.firstVersion + UInt64(offset)
-            }
-            snapshotIfDue(lastPosition: result.lastPosition, lastEventID: proposed[proposed.count - 1].eventID)
-            return CommandOutcome(decision: decision, append: result, version: state.version)
+            planned.append((index, Planned(
+                item: item, decision: decision, proposed: proposed, expected: stale ? item.expectedVersion! : base,
+                applied: !stale)))
         }
-        throw .tooManyConflicts(dataset: datasetID.rawValue, attempts: attempts)
+        var requeue: [QueuedCommand] = []
+        if !planned.isEmpty {
+            groupInFlight = true
+            let results = await log.append(planned.map {
+                AppendRequest(stream: stream, expectedVersion: .exact($0.plan.expected), events: $0.plan.proposed,
+                    commandID: $0.plan.item.commandID)
+            })
+            // Whether `state` holds exactly the events the log holds, up to the command at hand.
+            var stateHolds = true
+            var lastWritten: (position: UInt64, eventID: UUID)?
+            for ((index, plan), result) in zip(planned, results) {
+                switch result {
+                case let .success(append) where !append.deduplicated:
+                    answers[index] = .success(CommandOutcome(decision: plan.decision, append: append, version: append.lastVersion))
+                    lastWritten = (append.lastPosition, plan.proposed[plan.proposed.count - 1].eventID)
+                case let .success(append):
+                    // A repeated command id: nothing written; the version is set below.
+                    if plan.applied { stateHolds = false }
+                    answers[index] = .success(CommandOutcome(decision: plan.decision, append: append, version: 0))
+                case .failure(.wrongExpectedVersion):
+                    // Decided against events an earlier command of this group did not write:
+                    // decide it again, first in the next group, as it would have been decided
+                    // alone. Otherwise another writer moved the stream: a conflict.
+                    let causedByGroup = !stateHolds
+                    if plan.applied { stateHolds = false }
+                    if plan.applied, causedByGroup || (plan.item.expectedVersion == nil && plan.item.attemptsLeft > 1) {
+                        var again = plan.item
+                        if !causedByGroup { again.attemptsLeft -= 1 }
+                        requeue.append(again)
+                        continue
+                    }
+                    answers[index] = .failure(plan.item.expectedVersion != nil
+                        ? staleVersion(plan.item.expectedVersion)
+                        : .tooManyConflicts(dataset: datasetID.rawValue, attempts: plan.item.attempts))
+                case let .failure(error):
+                    if plan.applied { stateHolds = false }
+                    answers[index] = .failure(.log(error))
+                }
+            }
+            if !stateHolds {
+                // The state took events that were not written: load it again from the snapshot and the log.
+                state = DatasetState()
+                loaded = false
+                lastSnapshotVersion = 0
+            }
+            groupInFlight = false
+            let readers = readersWaiting
+            readersWaiting.removeAll()
+            for reader in readers { reader.resume() }
+            // A failed load is tried again by the next command or read.
+            try? catchUp()
+            // Deduplicated and stale answers name the version the stream is at now.
+            for (index, _) in planned {
+                if case let .success(outcome)? = answers[index], outcome.deduplicated {
+                    answers[index] = .success(CommandOutcome(decision: outcome.decision, append: outcome.append, version: state.version))
+                } else if case let .failure(.staleVersion(dataset, expected, _))? = answers[index] {
+                    answers[index] = .failure(.staleVersion(dataset: dataset, expected: expected, actual: state.version))
+                }
+            }
+            if stateHolds, let lastWritten { snapshotIfDue(lastPosition: lastWritten.position, lastEventID: lastWritten.eventID) }
+        }
+        queued.insert(contentsOf: requeue, at: 0)
+        for (index, item) in group.enumerated() {
+            if let answer = answers[index] { item.continuation.resume(returning: answer) }
+        }
     }
 
     private func staleVersion(_ expected: UInt64?) -> ServiceError {
         .staleVersion(dataset: datasetID.rawValue, expected: expected ?? 0, actual: state.version)
-    }
-
-    // MARK: - Turn-taking
-
-    /// Commands waiting for the one in progress, in arrival order (FIFO).
-    private var turnTaken = false
-    private var waitingForTurn: [CheckedContinuation<Void, Never>] = []
-
-    private func takeTurn() async {
-        guard turnTaken else {
-            turnTaken = true
-            return
-        }
-        await withCheckedContinuation { waitingForTurn.append($0) }
-    }
-
-    private func passTurn() {
-        if waitingForTurn.isEmpty {
-            turnTaken = false
-        } else {
-            waitingForTurn.removeFirst().resume()
-        }
     }
 
     /// Loads on first use, then applies any durable events newer than the state.
@@ -197,7 +304,8 @@ actor DatasetSession {
 
     /// Writes a snapshot now (for shutdown and benchmarks); returns its version.
     @discardableResult
-    func snapshotNow() throws -> UInt64 {
+    func snapshotNow() async throws -> UInt64 {
+        await waitForDurableState()
         try catchUp()
         guard state.version > 0, !state.isDeleted, let position = try log.position(ofStream: stream, version: state.version),
             let event = try log.read(from: position, limit: 1).first

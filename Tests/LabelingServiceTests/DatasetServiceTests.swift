@@ -10,12 +10,15 @@ struct ServiceFixture {
     let log: EventLog
     let service: DatasetService
 
-    init(root: URL? = nil, snapshotEvery: UInt64 = 50_000, name: String = #function) throws {
+    init(
+        root: URL? = nil, snapshotEvery: UInt64 = 50_000, configuration: EventLogConfiguration = .init(durability: .none),
+        name: String = #function
+    ) throws {
         let root = root ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("labelledger-service-tests")
             .appendingPathComponent("\(name.filter { $0.isLetter })-\(UUID().uuidString.prefix(8))")
         self.root = root
-        log = try EventLog.open(directory: root.appendingPathComponent("log"), configuration: .init(durability: .none))
+        log = try EventLog.open(directory: root.appendingPathComponent("log"), configuration: configuration)
         service = DatasetService(
             log: log, snapshotDirectory: root.appendingPathComponent("snapshots"), snapshotEvery: snapshotEvery)
     }
