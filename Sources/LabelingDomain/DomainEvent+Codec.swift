@@ -18,7 +18,7 @@ extension DomainEvent {
         (typeName, schemaVersion, payloadMessage.deterministicBytes())
     }
 
-    private var payloadMessage: any SwiftProtobuf.Message {
+    var payloadMessage: any SwiftProtobuf.Message {
         switch self {
         case .datasetCreated(let e):
             var p = Labelledger_Domain_DatasetCreated()
