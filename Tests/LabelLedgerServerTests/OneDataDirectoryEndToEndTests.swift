@@ -17,6 +17,9 @@ import TestSupport
     /// The last label each sample was acknowledged with, and how many updates were.
     final class Acknowledged: Sendable {
         let state = Mutex<(labels: [String: String], count: Int, failures: [String])>(([:], 0, []))
+        /// Set to stop the writer after its update in flight is answered (never cancelled
+        /// mid-request: a cancelled update may land unacknowledged).
+        let stop = Mutex(false)
     }
 
     static func labelledger(_ arguments: [String]) async throws -> FinishedChild {
@@ -47,7 +50,7 @@ import TestSupport
         let writing = Task {
             defer { tenContinuation.finish() }
             var step = 0
-            while !Task.isCancelled {
+            while !acknowledged.stop.withLock({ $0 }) {
                 let sample = ids[step % ids.count], label = (step / ids.count) % 2 == 0 ? "cat" : "dog"
                 step += 1
                 // An update without an answer may or may not have landed: send it again (the
@@ -93,7 +96,7 @@ import TestSupport
             #expect(result.status == 0, "\(arguments.joined(separator: " ")): \(result)")
             results.append(result)
         }
-        writing.cancel()
+        acknowledged.stop.withLock { $0 = true }
         _ = await writing.result
         #expect(results[0].output.contains("created dataset 'pets'"), "\(results[0])")
         #expect(results[1].output.contains("as of position \(position)"), "\(results[1])")
