@@ -155,7 +155,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            resources: [.copy("openapi.yaml")],
+            resources: [.copy("openapi.yaml"), .copy("Console")],
             // Members of modules the server does not import stay out of reach (no EventLog or
             // GRDB API through a value that happens to come from one).
             swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]

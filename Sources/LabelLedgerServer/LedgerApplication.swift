@@ -15,7 +15,8 @@ import NIOCore
 /// ```
 public enum LedgerApplication {
     /// Every route: the service's v2 paths under `/v2/{project_id}`, plus `/health`,
-    /// `/metrics`, `/openapi.yaml`. All but `/health` and `/openapi.yaml` need a token.
+    /// `/metrics`, `/openapi.yaml`, and the review console's static files under `/console/`.
+    /// All but `/health`, `/openapi.yaml` and `/console/` need a token.
     public static func router(runtime: LedgerRuntime) -> Router<LedgerRequestContext> {
         _ = ServerMetrics.registry
         let support = RouteSupport(runtime: runtime)
@@ -23,6 +24,7 @@ public enum LedgerApplication {
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())
         OperationsRoutes(support: support).registerPublic(on: router)
+        ConsoleRoutes().registerPublic(on: router)
         let authenticated = router.group().add(middleware: AuthMiddleware(tokens: runtime.tokens))
             .add(middleware: IdempotencyBodyMiddleware(maxBodyBytes: runtime.configuration.maxBodyBytes))
         OperationsRoutes(support: support).register(on: authenticated)
@@ -33,6 +35,8 @@ public enum LedgerApplication {
         TaskRoutes(support: support).register(on: project)
         HistoryRoutes(support: support).register(on: project)
         ModelRoutes(support: support).register(on: project)
+        ThumbnailRoutes(support: support).register(on: project)
+        EventStreamRoutes(support: support).register(on: project)
         return router
     }
 

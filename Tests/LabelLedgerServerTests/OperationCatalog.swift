@@ -23,7 +23,7 @@ struct APIOperation: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { "\(method.rawValue) \(template)" }
     /// Answered without a token (the document marks these `security: []`).
-    var isPublic: Bool { ["/health", "/openapi.yaml"].contains(template) }
+    var isPublic: Bool { ["/health", "/openapi.yaml", "/console", "/console/{file}"].contains(template) }
     var isInProject: Bool { template.hasPrefix("/v2/{project_id}") }
     var isInDataset: Bool { template.contains("{dataset_id}") }
 
@@ -33,7 +33,8 @@ struct APIOperation: Sendable, CustomTestStringConvertible {
             .replacingOccurrences(of: "{dataset_id}", with: dataset)
             .replacingOccurrences(of: "{sample_id}", with: "x")
             .replacingOccurrences(of: "{task_id}", with: "x")
-            .replacingOccurrences(of: "{label_name}", with: "cat") + query
+            .replacingOccurrences(of: "{label_name}", with: "cat")
+            .replacingOccurrences(of: "{file}", with: "app.js") + query
     }
 
     static let sample = #"{"name":"a.png","data":"iVBORw0KGgo="}"#
@@ -42,6 +43,8 @@ struct APIOperation: Sendable, CustomTestStringConvertible {
         APIOperation(method: .get, template: "/health"),
         APIOperation(method: .get, template: "/metrics"),
         APIOperation(method: .get, template: "/openapi.yaml"),
+        APIOperation(method: .get, template: "/console"),
+        APIOperation(method: .get, template: "/console/{file}"),
         APIOperation(method: .post, template: "/v2/{project_id}/datasets", body: #"{"dataset_name":"d","dataset_type":0}"#, role: .admin),
         APIOperation(method: .get, template: "/v2/{project_id}/datasets", role: .labeler),
         APIOperation(method: .get, template: "/v2/{project_id}/datasets/{dataset_id}", role: .labeler),
@@ -81,6 +84,11 @@ struct APIOperation: Sendable, CustomTestStringConvertible {
             method: .get, template: "/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples/{sample_id}/history",
             role: .labeler),
         APIOperation(method: .get, template: "/v2/{project_id}/datasets/{dataset_id}/auto-annotations/samples", role: .labeler),
+        APIOperation(
+            method: .get, template: "/v2/{project_id}/datasets/{dataset_id}/data-annotations/samples/{sample_id}/thumbnail",
+            role: .labeler),
+        // live=false: the answer ends at the head (a live stream would never end in these tests).
+        APIOperation(method: .get, template: "/v2/{project_id}/events", role: .labeler, query: "?from_position=1&live=false"),
         APIOperation(method: .get, template: "/v2/{project_id}/datasets/{dataset_id}/auto-annotations/continuous", role: .labeler),
         APIOperation(
             method: .put, template: "/v2/{project_id}/datasets/{dataset_id}/auto-annotations/continuous",
