@@ -6,14 +6,18 @@ extension EventLog {
     /// Every durable event from `position` on, in order, in bounded memory (one frame at a
     /// time). The sequence ends at the head as it is when the reader gets there.
     public func events(from position: UInt64 = 1) -> EventSequence {
-        EventSequence(log: self, from: max(position, 1), live: false)
+        EventSequence(log: self, from: max(position, 1), live: false, whenLive: nil)
     }
 
     /// A catch-up subscription: every event from `position` on, then each new event as it
     /// becomes durable — no gap, no duplicate. Ends when the log closes or the task is
     /// cancelled.
-    public func subscribe(from position: UInt64 = 1) -> EventSequence {
-        EventSequence(log: self, from: max(position, 1), live: true)
+    ///
+    /// `whenLive` is called once per iteration, the first time the subscriber has caught up
+    /// with the head and starts waiting for new commits: from then on every append is
+    /// delivered live. Tests and tools synchronise on it instead of sleeping.
+    public func subscribe(from position: UInt64 = 1, whenLive: (@Sendable () -> Void)? = nil) -> EventSequence {
+        EventSequence(log: self, from: max(position, 1), live: true, whenLive: whenLive)
     }
 
     /// Up to `limit` events from `position` on (whole frames; may return slightly more
@@ -142,23 +146,27 @@ public struct EventSequence: AsyncSequence, Sendable {
     let log: EventLog
     let from: UInt64
     let live: Bool
+    let whenLive: (@Sendable () -> Void)?
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(log: log, nextPosition: from, live: live)
+        Iterator(log: log, nextPosition: from, live: live, whenLive: whenLive)
     }
 
     public struct Iterator: AsyncIteratorProtocol {
         let log: EventLog
         let live: Bool
+        /// Called (then dropped) the first time the iterator waits at the head.
+        var whenLive: (@Sendable () -> Void)?
         var reader: FrameReader?
         var nextPosition: UInt64
         var buffer: [RecordedEvent] = []
         var bufferIndex = 0
 
-        init(log: EventLog, nextPosition: UInt64, live: Bool) {
+        init(log: EventLog, nextPosition: UInt64, live: Bool, whenLive: (@Sendable () -> Void)? = nil) {
             self.log = log
             self.nextPosition = nextPosition
             self.live = live
+            self.whenLive = whenLive
         }
 
         public mutating func next() async throws -> RecordedEvent? {
@@ -171,6 +179,10 @@ public struct EventSequence: AsyncSequence, Sendable {
                     continue
                 }
                 guard live, !log.isClosed else { return nil }
+                if let signal = whenLive {
+                    whenLive = nil
+                    signal()
+                }
                 await log.waitForCommit(after: nextPosition - 1)
                 if log.isClosed && log.head < nextPosition { return nil }
             }

@@ -1,6 +1,8 @@
 import Foundation
 import LabelingDomain
+import LabelingService
 import Testing
+import TestSupport
 @testable import AutoLabeling
 
 /// Continuous mode queues an active-learning task by itself after N new labels.
@@ -11,6 +13,7 @@ struct ContinuousModeTests {
         let reactor = AutoLabelingReactor(
             log: fixture.log, service: fixture.service, dataDirectory: fixture.dataURL,
             configuration: .init(continuous: .init(datasets: ["ds"], newLabels: 3, algorithm: .fast)))
+        fixture.reactor = reactor
         fixture.reactorTask = Task { try await reactor.run() }
         // Two new labels: below the threshold, nothing is queued.
         let unlabeled = try #require(try await fixture.service.state(of: "ds")).samples
@@ -22,13 +25,7 @@ struct ContinuousModeTests {
             SampleLabelUpdate(sampleID: $0, labels: [ManualLabel(name: truth[$0]!)])
         }, by: "ana"), on: "ds", actor: "ana")
         // The third label crosses the threshold: a task appears and succeeds.
-        let deadline = Date().addingTimeInterval(60)
-        var task: TaskRecord?
-        while Date() < deadline {
-            task = try await fixture.service.state(of: "ds")?.tasks.values.first
-            if task?.status.isTerminal == true { break }
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        let task = try await waitForTerminalTask(fixture)
         let state = try #require(try await fixture.service.state(of: "ds"))
         await fixture.finish()
         #expect(state.tasks.count == 1)
@@ -43,13 +40,24 @@ struct ContinuousModeTests {
         }, by: "ana"), on: "ds", actor: "ana")
     }
 
+    /// The first task the reactor finishes on "ds" (continuous tasks get ids of their own).
     func waitForTerminalTask(_ fixture: ReactorFixture) async throws -> TaskRecord? {
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            if let task = try await fixture.service.state(of: "ds")?.tasks.values.first, task.status.isTerminal { return task }
-            try await Task.sleep(for: .milliseconds(10))
+        let reactor = try #require(fixture.reactor)
+        let service = fixture.service!, log = fixture.log!
+        return try await withDeadline(60, waitingFor: "a task of ds to end") {
+            let from = log.head + 1
+            // The task's end in the dataset's state, then the reactor's own outcome of it.
+            func ended() async throws -> TaskRecord? {
+                guard let task = try await service.state(of: "ds")?.tasks.values.first, task.status.isTerminal else { return nil }
+                _ = await reactor.outcomes.wait(dataset: "ds", task: task.id)
+                return task
+            }
+            if let task = try await ended() { return task }
+            for try await event in log.subscribe(from: from) where event.streamID == StreamNames.dataset("ds") {
+                if let task = try await ended() { return task }
+            }
+            return nil
         }
-        return nil
     }
 
     @Test func test_the_datasets_own_setting_from_the_log_queues_a_task_without_any_reactor_configuration() async throws {
@@ -88,14 +96,10 @@ struct ContinuousModeTests {
         _ = try await fixture.service.execute(.requestAutoLabeling(
             taskID: "marker", type: .autoLabel, algorithm: .fast, model: nil, targetAccuracy: nil, by: "ana",
             at: Instant(Date())), on: "other", actor: "ana")
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, try await fixture.service.state(of: "other")?.tasks["marker"]?.status.isTerminal != true {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        let marker = try await fixture.service.state(of: "other")?.tasks["marker"]
+        let marker = try await fixture.waitFor("other", "marker")
         let state = try #require(try await fixture.service.state(of: "ds"))
         await fixture.finish()
-        #expect(marker?.status == .succeeded)
+        #expect(marker.status == .succeeded)
         #expect(state.tasks.isEmpty)
     }
 }

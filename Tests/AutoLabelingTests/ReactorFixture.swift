@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import Testing
 import TestSupport
 import LabelingDomain
 import LabelingService
@@ -93,16 +94,33 @@ final class ReactorFixture: @unchecked Sendable {
             on: dataset, actor: "ana")
     }
 
-    /// Waits (polling the state, at most `seconds`) until the task's status satisfies `done`.
+    /// Waits until the task's status satisfies `done`, at most `seconds`: woken by each commit
+    /// to the dataset's stream (a log subscription), never by a timer.
     @discardableResult
     func waitFor(
-        _ dataset: DatasetID, _ task: TaskID, seconds: Double = 60, until done: (TaskStatus) -> Bool = { $0.isTerminal }
+        _ dataset: DatasetID, _ task: TaskID, seconds: Double = 60,
+        until done: @escaping @Sendable (TaskStatus) -> Bool = { $0.isTerminal }
     ) async throws -> TaskRecord {
-        let deadline = Date().addingTimeInterval(seconds)
-        while true {
+        let service = self.service!, log = self.log!
+        let stream = StreamNames.dataset(dataset)
+        return try await withDeadline(seconds, waitingFor: "task \(task) of \(dataset)") {
+            // Subscribe from the head as it was before the state is read: no commit falls between.
+            let from = log.head + 1
             if let record = try await service.state(of: dataset)?.tasks[task], done(record.status) { return record }
-            if Date() > deadline { throw AutoLabelingError.taskNotFound(dataset: dataset.rawValue, task: "\(task) (timed out waiting)") }
-            try await Task.sleep(for: .milliseconds(10))
+            for try await event in log.subscribe(from: from) where event.streamID == stream {
+                if let record = try await service.state(of: dataset)?.tasks[task], done(record.status) { return record }
+            }
+            throw AutoLabelingError.taskNotFound(dataset: dataset.rawValue, task: "\(task) (the log closed while waiting)")
+        }
+    }
+
+    /// Waits until the running reactor has read the task's terminal event (its outcome), at
+    /// most `seconds`.
+    func outcome(_ dataset: DatasetID, _ task: TaskID, seconds: Double = 60) async throws -> TaskOutcome {
+        let reactor = try #require(self.reactor)
+        return try await withDeadline(seconds, waitingFor: "the outcome of task \(task) of \(dataset)") {
+            guard let outcome = await reactor.outcomes.wait(dataset: dataset, task: task) else { throw CancellationError() }
+            return outcome
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import LabelingDomain
 import Testing
+import TestSupport
 @testable import AutoLabeling
 
 /// A stop request ends a running task (status 4 → 5) and kills its model process; a queued
@@ -17,7 +18,7 @@ struct ReactorStopTests {
         fixture.startReactor()
         try await fixture.queue("ds", "t1", type: .preLabel, model: model)
         try await fixture.waitFor("ds", "t1") { $0 == .running }
-        while !FileManager.default.fileExists(atPath: marker.path) { try await Task.sleep(for: .milliseconds(10)) }
+        try await GatedModel.waitForFile(marker, seconds: 30)
         let asked = Date()
         _ = try await fixture.service.execute(.requestStop("t1", by: "ana", at: Instant(Date())), on: "ds", actor: "ana")
         let task = try await fixture.waitFor("ds", "t1", seconds: 20)

@@ -31,10 +31,20 @@ public struct GatedModel: Sendable {
 
     /// Waits until a run of the model has started (at most `seconds`).
     public func waitUntilStarted(seconds: Double = 60) async throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while !FileManager.default.fileExists(atPath: started.path) {
-            guard Date() < deadline else { throw GatedModelError.notStarted(seconds: seconds) }
-            try await Task.sleep(for: .milliseconds(10))
+        do {
+            try await Self.waitForFile(started, seconds: seconds)
+        } catch is DeadlineExceeded {
+            throw GatedModelError.notStarted(seconds: seconds)
+        }
+    }
+
+    /// Waits until a child process has created `file` (at most `seconds`). A child process
+    /// signals through the file system; the check repeats every 10 ms until the deadline.
+    public static func waitForFile(_ file: URL, seconds: Double) async throws {
+        try await withDeadline(seconds, waitingFor: "\(file.lastPathComponent) to appear") {
+            while !FileManager.default.fileExists(atPath: file.path) {
+                try await Task.sleep(for: .milliseconds(10))
+            }
         }
     }
 

@@ -153,6 +153,10 @@ public actor AutoLabelingReactor {
         await shutDown()
     }
 
+    /// The terminal events this reactor has read (succeeded, failed, stopped), for callers
+    /// that wait for a task's end.
+    public nonisolated let outcomes = TaskOutcomes()
+
     /// Tasks completed (any terminal status) since this reactor started; for tests and metrics.
     public var completedTaskCount: Int { finishedTasks }
 
@@ -202,6 +206,8 @@ public actor AutoLabelingReactor {
             }
         case .taskSucceeded, .taskFailed, .taskStopped:
             unfinished[key] = nil
+            let status: TaskStatus = if case .taskSucceeded = decoded { .succeeded } else if case .taskFailed = decoded { .failed } else { .stopped }
+            outcomes.record(TaskOutcome(dataset: dataset, task: taskID, status: status, position: event.position))
         default:
             return
         }
