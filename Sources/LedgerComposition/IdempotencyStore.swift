@@ -42,15 +42,17 @@ public final class IdempotencyStore: Sendable {
         }
     }
 
-    public func answer(scope: String, key: String) throws -> Answer? {
-        try database.read { db in
+    /// The stored answer for `key` in `scope`, or nil (GRDB's async read: off the cooperative pool).
+    public func answer(scope: String, key: String) async throws -> Answer? {
+        try await database.read { db in
             try Row.fetchOne(db, sql: "SELECT status, body, fingerprint FROM answers WHERE scope = ? AND key = ?", arguments: [scope, key])
                 .map { Answer(status: $0["status"], body: $0["body"], fingerprint: $0["fingerprint"]) }
         }
     }
 
-    public func save(_ answer: Answer, scope: String, key: String) throws {
-        try database.write { db in
+    /// Keeps the first answer for `key` in `scope` (a later one is ignored).
+    public func save(_ answer: Answer, scope: String, key: String) async throws {
+        try await database.write { db in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO answers(scope, key, status, body, fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [scope, key, answer.status, answer.body, answer.fingerprint, Date().timeIntervalSince1970])

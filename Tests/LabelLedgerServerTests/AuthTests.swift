@@ -58,6 +58,6 @@ import Testing
         defer { Task { await fixture.cleanup() } }
         let bytes = try Data(contentsOf: fixture.root.appendingPathComponent("server/tokens.sqlite"))
         #expect(bytes.range(of: Data(fixture.admin.utf8)) == nil)
-        #expect(try fixture.runtime.tokens.identity(for: fixture.admin)?.role == .admin)
+        #expect(try await fixture.runtime.tokens.identity(for: fixture.admin)?.role == .admin)
     }
 }

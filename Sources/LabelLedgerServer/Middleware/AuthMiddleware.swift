@@ -16,7 +16,7 @@ struct AuthMiddleware: RouterMiddleware {
         } else {
             presented = request.headers[.authToken]
         }
-        guard let presented, let identity = try tokens.identity(for: presented) else { throw APIError.unauthorized }
+        guard let presented, let identity = try await tokens.identity(for: presented) else { throw APIError.unauthorized }
         context.identity = identity
         return try await next(request, context)
     }

@@ -79,7 +79,7 @@ struct RouteSupport: Sendable {
             return nil
         }
         let head = runtime.queries.head
-        guard position <= head else { throw APIError(QueryError.positionBeyondHead(position: position, head: head)) }
+        guard position <= head else { throw APIError.badRequest("as_of_position \(position) is beyond the log head \(head)") }
         return position
     }
 
@@ -158,7 +158,7 @@ struct RouteSupport: Sendable {
     /// - Returns: the version `If-Match` names, for ``execute(_:on:identity:commandID:ifMatch:)``.
     @discardableResult
     func checkIfMatch(_ request: Request, dataset: DatasetID, identity: APIIdentity) async throws -> UInt64? {
-        guard try !isRetry(request, identity: identity) else { return try ifMatchVersion(request) }
+        guard try await !isRetry(request, identity: identity) else { return try ifMatchVersion(request) }
         return try checkIfMatch(request, state: try await info(dataset))
     }
 
@@ -168,9 +168,9 @@ struct RouteSupport: Sendable {
 
     /// Whether `once` holds an answer for this request's `Idempotency-Key` (for this request
     /// or, refused there with 422, for another one).
-    func isRetry(_ request: Request, identity: APIIdentity) throws -> Bool {
+    func isRetry(_ request: Request, identity: APIIdentity) async throws -> Bool {
         guard let key = idempotencyKey(request) else { return false }
-        return try runtime.idempotency.answer(scope: Self.idempotencyScope(identity), key: key) != nil
+        return try await runtime.idempotency.answer(scope: Self.idempotencyScope(identity), key: key) != nil
     }
 
     /// Keys are scoped by token name: a key names one request of one client, whatever its path.
@@ -207,7 +207,7 @@ struct RouteSupport: Sendable {
         let key = idempotencyKey(request)
         let scope = Self.idempotencyScope(identity)
         let fingerprint = key == nil ? "" : try await Self.fingerprint(request)
-        if let key, let answer = try runtime.idempotency.answer(scope: scope, key: key) {
+        if let key, let answer = try await runtime.idempotency.answer(scope: scope, key: key) {
             guard answer.fingerprint == fingerprint else {
                 throw APIError(
                     .unprocessableContent, code: "LabelLedger.API.4300",
@@ -222,7 +222,7 @@ struct RouteSupport: Sendable {
         let (value, version) = try await body(key.map { "\(identity.name):\($0)" })
         let data = try JSONEncoder().encode(value)
         if let key {
-            try runtime.idempotency.save(.init(status: Int(status.code), body: data, fingerprint: fingerprint), scope: scope, key: key)
+            try await runtime.idempotency.save(.init(status: Int(status.code), body: data, fingerprint: fingerprint), scope: scope, key: key)
         }
         var response = Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
         if let version { response.headers[.eTag] = "\"\(version)\"" }

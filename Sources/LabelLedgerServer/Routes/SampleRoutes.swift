@@ -32,7 +32,7 @@ struct SampleRoutes: Sendable {
         let body = try await support.decode(AddSamplesRequest.self, from: request)
         guard !body.samples.isEmpty else { throw APIError.badRequest("samples must not be empty") }
         let state = try await support.info(dataset)
-        let ifMatch = try support.isRetry(request, identity: identity)
+        let ifMatch = try await support.isRetry(request, identity: identity)
             ? try support.ifMatchVersion(request) : try support.checkIfMatch(request, state: state)
         let machine = body.final_annotation == false
         return try await support.once(request, identity: identity) { commandID in
