@@ -45,6 +45,9 @@ struct APIOperation: Sendable, CustomTestStringConvertible {
         APIOperation(method: .get, template: "/openapi.yaml"),
         APIOperation(method: .get, template: "/console"),
         APIOperation(method: .get, template: "/console/{file}"),
+        APIOperation(method: .post, template: "/admin/import", body: #"{"source":"/nonexistent-source","dataset":"demo/x","dry_run":true}"#, role: .admin),
+        // Its body is optional (none: every projection), so it has no required field to leave out.
+        APIOperation(method: .post, template: "/admin/rebuild", role: .admin),
         APIOperation(method: .post, template: "/v2/{project_id}/datasets", body: #"{"dataset_name":"d","dataset_type":0}"#, role: .admin),
         APIOperation(method: .get, template: "/v2/{project_id}/datasets", role: .labeler),
         APIOperation(method: .get, template: "/v2/{project_id}/datasets/{dataset_id}", role: .labeler),

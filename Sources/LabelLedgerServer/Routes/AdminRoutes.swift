@@ -47,7 +47,8 @@ struct AdminRoutes: Sendable {
 
     private func administrator(_ context: LedgerRequestContext) throws -> APIIdentity {
         let identity = try context.authenticated()
-        guard identity.role == .admin, identity.project == nil else {
+        guard identity.role >= .admin else { throw APIError.forbidden(.admin) }
+        guard identity.project == nil else {
             throw APIError(.forbidden, code: "LabelLedger.API.4340", "admin operations need an admin token bound to no project")
         }
         return identity
