@@ -122,8 +122,9 @@ private final class VOCParser: NSObject, XMLParserDelegate {
         case ("bndbox", _): current[element] = value
         case (_, "object"):
             func coordinate(_ key: String) -> Int32? {
+                // Not a number, infinite or beyond Int32 (e.g. 1e20, nan): not a coordinate.
                 guard let raw = current[key], let number = Double(raw) else { return nil }
-                return Int32(number.rounded())
+                return Int32(exactly: number.rounded())
             }
             if let name = current["name"], let x1 = coordinate("xmin"), let y1 = coordinate("ymin"),
                 let x2 = coordinate("xmax"), let y2 = coordinate("ymax")

@@ -28,4 +28,17 @@ import Testing
             #expect(error.message.contains("not UTF-8"))
         }
     }
+
+    /// A coordinate that is a number but no Int32 (1e20, nan, -inf) is not a coordinate;
+    /// before, converting it trapped (found by Fuzz/FuzzPascalVOC).
+    @Test func a_coordinate_beyond_int32_or_not_finite_is_not_a_crash() throws {
+        for bad in ["1e20", "nan", "-inf", "-3e9"] {
+            let xml = """
+                <annotation><filename>a.png</filename><size><width>10</width><height>10</height><depth>3</depth></size>\
+                <object><name>cat</name><bndbox><xmin>\(bad)</xmin><ymin>1</ymin><xmax>5</xmax><ymax>5</ymax></bndbox></object></annotation>
+                """
+            let parsed = try? PascalVOCAnnotation.parse(Data(xml.utf8))
+            #expect(parsed?.objects.isEmpty ?? true, "\(bad)")
+        }
+    }
 }
