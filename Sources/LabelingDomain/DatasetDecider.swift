@@ -131,6 +131,7 @@ struct DatasetDecider {
             ])
         case .finishTraining(let id, let metrics, let at):
             try requireStatus(id, in: [.running])
+            if let name = metrics.keys.sorted().first(where: { metrics[$0]!.isNaN }) { throw .invalidMetric(name: name) }
             return Decision(events: [.taskTrainingFinished(TaskTrainingFinished(taskID: id, metrics: metrics, at: at))])
         case .recordAutoLabels(let id, let predictions):
             return try recordAutoLabels(id, predictions)

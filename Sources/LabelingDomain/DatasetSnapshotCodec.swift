@@ -167,6 +167,11 @@ public enum DatasetSnapshotCodec {
         state.type = try .from(snapshot.type, field: "type")
         state.description = snapshot.description_p
         state.labels = snapshot.labels.map(LabelDefinition.init)
+        // Evolving the events never defines a name twice (the counters are keyed by name).
+        var names = Set<String>()
+        for label in state.labels where !names.insert(label.name).inserted {
+            throw .malformedSnapshot("label '\(label.name)' is defined twice")
+        }
         state.createdAt = Instant(micros: snapshot.createdAtMicros)
         state.deletion = snapshot.hasDeletion ? DatasetDeleted(snapshot.deletion) : nil
 
@@ -215,7 +220,7 @@ public enum DatasetSnapshotCodec {
                 }
                 if flags[entry] & hasScore != 0 {
                     guard scoreCursor < scores.count else { throw .malformedSnapshot("scores run out") }
-                    score = scores[scoreCursor]
+                    score = try .decoded(scores[scoreCursor], "score of label entry \(entry)")
                     scoreCursor += 1
                 }
                 result.append(SampleLabel(name: strings[nameIndex], box: box, score: score, annotator: annotators[annotatorIndex]))
@@ -295,16 +300,17 @@ extension TaskRecord {
         self.init(
             id: TaskID(p.taskID), type: try .from(p.taskType, field: "task_type"),
             algorithm: try .from(p.algorithm, field: "algorithm"), model: p.hasModel ? ModelRef(p.model) : nil,
-            targetAccuracy: p.targetAccuracy, requestedBy: p.requestedBy, status: status,
+            targetAccuracy: try .decoded(p.targetAccuracy, "target accuracy"), requestedBy: p.requestedBy, status: status,
             queuedAt: Instant(micros: p.queuedAtMicros))
         startedAt = p.hasStartedAtMicros ? Instant(micros: p.startedAtMicros) : nil
         endedAt = p.hasEndedAtMicros ? Instant(micros: p.endedAtMicros) : nil
         if p.hasProgress {
             progress = Progress(
-                processed: p.progress.processed, total: p.progress.total, percent: p.progress.percent,
+                processed: p.progress.processed, total: p.progress.total,
+                percent: try .decoded(p.progress.percent, "percent"),
                 phase: try .from(p.progress.phase, field: "phase"), at: Instant(micros: p.progress.atMicros))
         }
-        metrics = p.metrics
+        metrics = try .decoded(p.metrics)
         if p.hasFailure { failure = Failure(code: p.failure.code, message: p.failure.message) }
         if p.hasResult { result = TaskSucceeded(p.result).counts }
         stopRequestedBy = p.hasStopRequestedBy ? p.stopRequestedBy : nil

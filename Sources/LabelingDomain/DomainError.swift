@@ -61,6 +61,7 @@ import Foundation
 /// | LabelLedger.1160 | descriptionTooLong | 400 |
 /// | LabelLedger.1161 | tooManyLabels | 400 |
 /// | LabelLedger.1162 | imageTooLarge | 400 |
+/// | LabelLedger.1250 | invalidMetric | 400 |
 /// | ModelArts.4386 | autoLabelTaskInProgress | 409 |
 /// | ModelArts.4387 | preLabelTaskInProgress | 409 |
 /// | ModelArts.4399 | modelTypeMismatch | 400 |
@@ -137,6 +138,9 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A continuous-mode threshold outside 0…``ContinuousAutoLabelingConfigured/maximumNewSamples``.
     case invalidContinuousThreshold(Int)
     case invalidProgress(processed: UInt64, total: UInt64, percent: Double)
+    /// A training metric that is NaN: it could not be written to JSON nor compared, and an
+    /// event holding one would not decode (``malformedPayload(type:reason:)``).
+    case invalidMetric(name: String)
     case autoLabelTaskInProgress(TaskID)
     case preLabelTaskInProgress(TaskID)
     case modelTypeMismatch(model: ModelRef, modelType: LabelingType, datasetType: LabelingType)
@@ -213,6 +217,7 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         case .descriptionTooLong: "LabelLedger.1160"
         case .tooManyLabels: "LabelLedger.1161"
         case .imageTooLarge: "LabelLedger.1162"
+        case .invalidMetric: "LabelLedger.1250"
         case .datasetDeleted: "LabelLedger.1046"
         case .datasetHasActiveTask: "LabelLedger.1047"
         case .autoLabelTaskInProgress: "ModelArts.4386"
@@ -244,7 +249,8 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
             .invalidHardCoefficient, .invalidHardReason, .missingHardReason, .invalidTargetAccuracy,
             .invalidProgress, .modelTypeMismatch, .tooFewLabelsForActiveLearning, .labelHasTooFewSamples,
             .noUnlabeledSample, .invalidModel, .invalidActor,
-            .invalidIdentifier, .invalidContinuousThreshold, .descriptionTooLong, .tooManyLabels, .imageTooLarge:
+            .invalidIdentifier, .invalidContinuousThreshold, .descriptionTooLong, .tooManyLabels, .imageTooLarge,
+            .invalidMetric:
             400
         }
     }
@@ -334,6 +340,8 @@ public enum DomainError: Error, Sendable, Equatable, CustomStringConvertible {
             "sample '\(id)' was already auto-labeled by task '\(task)'"
         case .invalidTargetAccuracy(let value):
             "target accuracy \(value) must be in (0, 1]"
+        case .invalidMetric(let name):
+            "metric '\(name)' is NaN: a task's metrics are numbers"
         case .invalidProgress(let processed, let total, let percent):
             "progress \(processed)/\(total) (\(percent)%) is inconsistent: processed ≤ total and percent in [0, 100]"
         case .autoLabelTaskInProgress(let id):

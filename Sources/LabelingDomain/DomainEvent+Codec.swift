@@ -380,7 +380,7 @@ extension DomainEvent {
             let p = try message(Labelledger_Domain_SamplesMarkedHard.self, payload)
             return .samplesMarkedHard(SamplesMarkedHard(
                 sampleIDs: [SampleID](rawValues: p.sampleIds), reasons: try HardReason.from(codes: p.reasons),
-                coefficient: p.coefficient, by: p.by))
+                coefficient: try .decoded(p.coefficient, "hard coefficient"), by: p.by))
         case "HardMarksCleared":
             let p = try message(Labelledger_Domain_HardMarksCleared.self, payload)
             return .hardMarksCleared(HardMarksCleared(sampleIDs: [SampleID](rawValues: p.sampleIds), by: p.by))
@@ -389,7 +389,8 @@ extension DomainEvent {
             return .autoLabelTaskQueued(AutoLabelTaskQueued(
                 taskID: TaskID(p.taskID), taskType: try .from(p.taskType, field: "task_type"),
                 algorithm: try .from(p.algorithm, field: "algorithm"), model: p.hasModel ? ModelRef(p.model) : nil,
-                targetAccuracy: p.targetAccuracy, requestedBy: p.requestedBy, at: Instant(micros: p.atMicros)))
+                targetAccuracy: try .decoded(p.targetAccuracy, "target accuracy"), requestedBy: p.requestedBy,
+                at: Instant(micros: p.atMicros)))
         case "TaskStarted":
             let p = try message(Labelledger_Domain_TaskStarted.self, payload)
             return .taskStarted(TaskStarted(taskID: TaskID(p.taskID), at: Instant(micros: p.atMicros)))
@@ -399,12 +400,12 @@ extension DomainEvent {
         case "TaskProgressed":
             let p = try message(Labelledger_Domain_TaskProgressed.self, payload)
             return .taskProgressed(TaskProgressed(
-                taskID: TaskID(p.taskID), processed: p.processed, total: p.total, percent: p.percent,
+                taskID: TaskID(p.taskID), processed: p.processed, total: p.total, percent: try .decoded(p.percent, "percent"),
                 phase: try .from(p.phase, field: "phase"), at: Instant(micros: p.atMicros)))
         case "TaskTrainingFinished":
             let p = try message(Labelledger_Domain_TaskTrainingFinished.self, payload)
             return .taskTrainingFinished(TaskTrainingFinished(
-                taskID: TaskID(p.taskID), metrics: p.metrics, at: Instant(micros: p.atMicros)))
+                taskID: TaskID(p.taskID), metrics: try .decoded(p.metrics), at: Instant(micros: p.atMicros)))
         case "SamplesAutoLabeled":
             let p = try message(Labelledger_Domain_SamplesAutoLabeled.self, payload)
             var samples: [AutoLabeledSample] = []
@@ -419,7 +420,8 @@ extension DomainEvent {
             var samples: [HardExampleFinding] = []
             for s in p.samples {
                 samples.append(HardExampleFinding(
-                    sampleID: SampleID(s.sampleID), reasons: try HardReason.from(codes: s.reasons), coefficient: s.coefficient))
+                    sampleID: SampleID(s.sampleID), reasons: try HardReason.from(codes: s.reasons),
+                    coefficient: try .decoded(s.coefficient, "hard coefficient")))
             }
             return .hardExamplesDetected(HardExamplesDetected(taskID: TaskID(p.taskID), samples: samples))
         case "TaskSucceeded":

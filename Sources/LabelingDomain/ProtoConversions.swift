@@ -20,6 +20,27 @@ extension DomainError {
     }
 }
 
+extension Double {
+    /// A number read from a payload or snapshot, refused when NaN: the decider writes none
+    /// (scores, coefficients, percentages and the target accuracy are range-checked, metrics
+    /// are refused with ``DomainError/invalidMetric(name:)``), and a NaN is unequal to itself,
+    /// so a state holding one would never compare equal to its own replay.
+    static func decoded(_ value: Double, _ field: String) throws(DomainError) -> Double {
+        guard !value.isNaN else { throw .malformed("\(field) is NaN") }
+        return value
+    }
+}
+
+extension [String: Double] {
+    /// Metrics read from a payload or snapshot: no value is NaN (see ``Swift/Double/decoded(_:_:)``).
+    static func decoded(_ metrics: [String: Double]) throws(DomainError) -> [String: Double] {
+        if let name = metrics.keys.sorted().first(where: { metrics[$0]!.isNaN }) {
+            throw .malformed("metric '\(name)' is NaN")
+        }
+        return metrics
+    }
+}
+
 /// Enums whose raw values equal their protobuf enum's numbers.
 protocol ProtoMirroredEnum: RawRepresentable where RawValue == Int {
     associatedtype Proto: SwiftProtobuf.Enum
@@ -133,7 +154,7 @@ extension SampleLabel {
         self.init(
             name: proto.name,
             box: proto.hasBox ? BoundingBox(proto.box) : nil,
-            score: proto.hasScore ? proto.score : nil,
+            score: proto.hasScore ? try .decoded(proto.score, "score of label '\(proto.name)'") : nil,
             annotator: try Annotator(proto.annotator)
         )
     }
@@ -187,7 +208,9 @@ extension HardMark {
         case .task(let task): origin = .task(TaskID(task))
         case nil: throw .malformed("hard mark without origin")
         }
-        self.init(reasons: try HardReason.from(codes: proto.reasons), coefficient: proto.coefficient, origin: origin)
+        self.init(
+            reasons: try HardReason.from(codes: proto.reasons), coefficient: try .decoded(proto.coefficient, "hard coefficient"),
+            origin: origin)
     }
 }
 

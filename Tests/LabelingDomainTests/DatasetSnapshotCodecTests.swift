@@ -64,6 +64,17 @@ import Testing
         }
     }
 
+    /// Found by Fuzz/FuzzDatasetSnapshot (input in its regressions/label-defined-twice): a
+    /// snapshot defining the label '1' twice trapped in `Dictionary(uniqueKeysWithValues:)`
+    /// while recounting; no event stream defines a name twice, so it is malformed.
+    @Test func a_snapshot_defining_a_label_twice_is_malformed_not_a_crash() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Fuzz/FuzzDatasetSnapshot/regressions/label-defined-twice").standardized
+        #expect(throws: DomainError.malformedSnapshot("label '1' is defined twice")) {
+            try DatasetSnapshotCodec.decode(try Data(contentsOf: url))
+        }
+    }
+
     @Test func a_large_state_encodes_and_decodes_quickly() throws {
         // 1,000,000 samples with LABELLEDGER_BIG_SNAPSHOT=1 (run it in release:
         // `swift test -c release --filter a_large_state`); 50,000 otherwise.
