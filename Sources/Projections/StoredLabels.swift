@@ -397,7 +397,10 @@ enum StoredLabels {
                 (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: "-") || c == UInt8(ascii: "+") || c == UInt8(ascii: ".")
                     || c == UInt8(ascii: "e") || c == UInt8(ascii: "E")
             { i += 1 }
-            return Double(String(decoding: bytes[start..<i], as: UTF8.self))
+            // json(_:) writes finite numbers only; `1e999` overflows to infinity, which it
+            // could not write back.
+            guard let value = Double(String(decoding: bytes[start..<i], as: UTF8.self)), value.isFinite else { return nil }
+            return value
         }
     }
 }
