@@ -54,10 +54,49 @@ public struct ExportSummary: Sendable, Equatable {
 /// image's `file_name` is the sample's name (never where the service stored its bytes).
 /// Pascal VOC files are named by ``VOCFileNames``: one per sample, never shared.
 public enum DatasetExporter {
+    /// Exports into files on disk: `output` is the file (manifest, coco) or the folder (voc).
+    /// A detection manifest's annotation files go to `<manifest name>-annotations/` beside it.
     public static func export(
         _ dataset: DatasetAtPosition, format: ExportFormat, filter: ExportFilter = .init(), clearHard: Bool = false,
         relativeTo root: URL? = nil, to output: URL
     ) throws(InterchangeError) -> ExportSummary {
+        if format == .voc {
+            return try export(dataset, format: format, filter: filter, clearHard: clearHard, relativeTo: root,
+                              named: "", into: ExportFolder(root: output))
+        }
+        return try export(
+            dataset, format: format, filter: filter, clearHard: clearHard, relativeTo: root, named: output.lastPathComponent,
+            into: ExportFolder(root: output.deletingLastPathComponent()))
+    }
+
+    /// Whether `format` writes more than one file for a dataset of `type` (Pascal VOC; a
+    /// detection manifest with its annotation files): streamed, it is a ZIP archive
+    /// (``ZipStreamWriter``); otherwise the one file itself (``ExportSingleFileStream``).
+    public static func writesSeveralFiles(_ format: ExportFormat, type: LabelingType) -> Bool {
+        switch format {
+        case .coco: false
+        case .manifest: type == .objectDetection
+        case .voc: true
+        }
+    }
+
+    /// Refuses a format that cannot hold a dataset of `type` (``InterchangeError/unsupportedFormat(format:reason:)``),
+    /// before anything is written.
+    public static func check(_ format: ExportFormat, for dataset: DatasetAtPosition) throws(InterchangeError) {
+        if format == .voc, dataset.state.type != .objectDetection {
+            throw .unsupportedFormat(
+                format: "voc", reason: "Pascal VOC holds boxes; dataset '\(dataset.state.id)' is image classification")
+        }
+    }
+
+    /// Exports into `output`, the file (manifest, coco) named `name` relative to its root
+    /// (for a detection manifest its annotation files go to `<name without extension>-annotations/`);
+    /// voc writes one file per sample at the root and ignores `name`.
+    public static func export(
+        _ dataset: DatasetAtPosition, format: ExportFormat, filter: ExportFilter = .init(), clearHard: Bool = false,
+        relativeTo root: URL? = nil, named name: String, into output: some ExportOutput
+    ) throws(InterchangeError) -> ExportSummary {
+        try check(format, for: dataset)
         let state = dataset.state
         let ids = state.samples.keys
             .filter { state.samples[$0].map(filter.includes) ?? false }
@@ -69,17 +108,17 @@ public enum DatasetExporter {
             }
             return path
         }
+        let summary: ExportSummary
         switch format {
         case .manifest:
-            return try writeManifest(dataset, ids: ids, clearHard: clearHard, source: source, to: output)
+            summary = try writeManifest(dataset, ids: ids, clearHard: clearHard, source: source, named: name, into: output)
         case .coco:
-            return try writeCOCO(dataset, ids: ids, to: output)
+            summary = try writeCOCO(dataset, ids: ids, named: name, into: output)
         case .voc:
-            guard state.type == .objectDetection else {
-                throw .unsupportedFormat(format: "voc", reason: "Pascal VOC holds boxes; dataset '\(state.id)' is image classification")
-            }
-            return try writeVOCFolder(dataset, ids: ids, to: output)
+            summary = try writeVOCFolder(dataset, ids: ids, into: output)
         }
+        try output.finish()
+        return summary
     }
 
     static func creationTime(_ instant: Instant?) -> String {
@@ -103,23 +142,27 @@ public enum DatasetExporter {
             })
     }
 
+    /// Annotation files first (each whole, one after another), then the manifest: a stream
+    /// holds one file at a time, and the manifest names the annotation files as assigned.
     private static func writeManifest(
-        _ dataset: DatasetAtPosition, ids: [SampleID], clearHard: Bool, source: (SampleID) -> String, to output: URL
+        _ dataset: DatasetAtPosition, ids: [SampleID], clearHard: Bool, source: (SampleID) -> String, named name: String,
+        into output: some ExportOutput
     ) throws(InterchangeError) -> ExportSummary {
         let state = dataset.state
-        let writer = try LineWriter(output)
-        var files = [output.path]
-        var annotations = 0
-        let annotationFolder = output.deletingPathExtension().lastPathComponent + "-annotations"
-        let annotationDirectory = output.deletingLastPathComponent().appendingPathComponent(annotationFolder)
+        var annotationFiles: [String] = []
+        let annotationFolder = (name as NSString).deletingPathExtension + "-annotations"
         if state.type == .objectDetection {
-            try? FileManager.default.removeItem(at: annotationDirectory)
-            do {
-                try FileManager.default.createDirectory(at: annotationDirectory, withIntermediateDirectories: true)
-            } catch {
-                throw .io(path: annotationDirectory.path, reason: "\(error)")
+            try output.replaceFolder(annotationFolder)
+            var vocFiles = VOCFileNames()
+            for id in ids where !state.samples[id]!.visibleLabels.isEmpty {
+                let file = annotationFolder + "/" + vocFiles.assign(state.samples[id]!.name)
+                try output.startFile(file)
+                try output.write(voc(state.samples[id]!).xml())
+                annotationFiles.append(output.location(of: file))
             }
         }
+        try output.startFile(name)
+        var annotations = 0
         var vocFiles = VOCFileNames()
         for id in ids {
             let record = state.samples[id]!
@@ -151,10 +194,8 @@ public enum DatasetExporter {
                         return .object(a)
                     })
                 case .objectDetection:
+                    // The same assignment, in the same order, as the annotation files above.
                     let file = vocFiles.assign(record.name)
-                    let url = annotationDirectory.appendingPathComponent(file)
-                    try writeFile(voc(record).xml(), to: url)
-                    files.append(url.path)
                     line["annotation"] = .array([.object([
                         "type": .string("modelarts/object_detection"),
                         "annotation-loc": .string(annotationFolder + "/" + file),
@@ -165,17 +206,18 @@ public enum DatasetExporter {
                 }
                 annotations += labels.count
             }
-            try writer.write(JSONText.object(line).render() + "\n")
+            try output.write(JSONText.object(line).render() + "\n")
         }
-        try writer.close()
-        return ExportSummary(samples: ids.count, annotations: annotations, files: files, position: dataset.position)
+        return ExportSummary(
+            samples: ids.count, annotations: annotations, files: [output.location(of: name)] + annotationFiles,
+            position: dataset.position)
     }
 
     private static func writeCOCO(
-        _ dataset: DatasetAtPosition, ids: [SampleID], to output: URL
+        _ dataset: DatasetAtPosition, ids: [SampleID], named name: String, into writer: some ExportOutput
     ) throws(InterchangeError) -> ExportSummary {
         let state = dataset.state
-        let writer = try LineWriter(output)
+        try writer.startFile(name)
         let categories = state.labels.enumerated().map { index, label in
             (name: label.name, id: Int64(index + 1))
         }
@@ -216,40 +258,26 @@ public enum DatasetExporter {
             }
         }
         try writer.write("]}\n")
-        try writer.close()
-        return ExportSummary(samples: ids.count, annotations: Int(annotationID), files: [output.path], position: dataset.position)
+        return ExportSummary(
+            samples: ids.count, annotations: Int(annotationID), files: [writer.location(of: name)], position: dataset.position)
     }
 
-    private static func writeVOCFolder(_ dataset: DatasetAtPosition, ids: [SampleID], to output: URL) throws(InterchangeError)
-        -> ExportSummary
+    private static func writeVOCFolder(_ dataset: DatasetAtPosition, ids: [SampleID], into output: some ExportOutput)
+        throws(InterchangeError) -> ExportSummary
     {
-        do {
-            try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        } catch {
-            throw .io(path: output.path, reason: "\(error)")
-        }
         var files: [String] = []
         var annotations = 0
         var vocFiles = VOCFileNames()
         for id in ids {
             let record = dataset.state.samples[id]!
-            let url = output.appendingPathComponent(vocFiles.assign(record.name))
+            let file = vocFiles.assign(record.name)
             let annotation = voc(record)
-            try writeFile(annotation.xml(), to: url)
-            files.append(url.path)
+            try output.startFile(file)
+            try output.write(annotation.xml())
+            files.append(output.location(of: file))
             annotations += annotation.objects.count
         }
         return ExportSummary(samples: ids.count, annotations: annotations, files: files, position: dataset.position)
-    }
-
-    /// Writes one annotation file, creating its sub-folder (sample names keep theirs).
-    private static func writeFile(_ text: String, to url: URL) throws(InterchangeError) {
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-        } catch {
-            throw .io(path: url.path, reason: "\(error)")
-        }
     }
 }
 

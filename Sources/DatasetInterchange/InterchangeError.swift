@@ -31,6 +31,10 @@ public enum InterchangeError: Error, Sendable, CustomStringConvertible {
     case unsupportedFormat(format: String, reason: String)
     case io(path: String, reason: String)
     case service(ServiceError)
+    /// A streamed export's reader stopped reading (a client that went away): the export stops.
+    case exportAbandoned(reason: String)
+    /// One file of a streamed ZIP export reached 4 GiB (``ZipStreamWriter``).
+    case archiveEntryTooLarge(path: String, bytes: UInt64)
 
     public var code: String {
         switch self {
@@ -41,6 +45,8 @@ public enum InterchangeError: Error, Sendable, CustomStringConvertible {
         case .unsupportedFormat: "LabelLedger.Export.001"
         case .io: "LabelLedger.Export.002"
         case let .service(error): error.code
+        case .exportAbandoned: "LabelLedger.Export.020"
+        case .archiveEntryTooLarge: "LabelLedger.Export.021"
         }
     }
 
@@ -54,6 +60,9 @@ public enum InterchangeError: Error, Sendable, CustomStringConvertible {
         case let .unsupportedFormat(format, reason): "export format \(format): \(reason)"
         case let .io(path, reason): "\(path): \(reason)"
         case let .service(error): error.message
+        case let .exportAbandoned(reason): "the export stopped: \(reason)"
+        case let .archiveEntryTooLarge(path, bytes):
+            "\(path) reached \(bytes) bytes: a file in a ZIP export must stay under 4 GiB (export it from the command line)"
         }
     }
 

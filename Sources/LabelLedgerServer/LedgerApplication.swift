@@ -34,6 +34,7 @@ public enum LedgerApplication {
         SampleRoutes(support: support).register(on: project)
         TaskRoutes(support: support).register(on: project)
         HistoryRoutes(support: support).register(on: project)
+        ExportRoutes(support: support).register(on: project)
         ModelRoutes(support: support).register(on: project)
         ThumbnailRoutes(support: support).register(on: project)
         EventStreamRoutes(support: support).register(on: project)

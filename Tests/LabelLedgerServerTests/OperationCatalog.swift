@@ -97,6 +97,7 @@ struct APIOperation: Sendable, CustomTestStringConvertible {
             method: .put, template: "/v2/{project_id}/datasets/{dataset_id}/auto-annotations/continuous",
             body: #"{"new_sample_threshold":10,"algorithm_type":"fast"}"#, role: .reviewer, checksIfMatch: true),
         APIOperation(method: .get, template: "/v2/{project_id}/datasets/{dataset_id}/history", role: .labeler),
+        APIOperation(method: .get, template: "/v2/{project_id}/datasets/{dataset_id}/export", role: .labeler, query: "?format=coco"),
         APIOperation(
             method: .post, template: "/v2/{project_id}/datasets/{dataset_id}/tasks",
             body: #"{"task_type":"auto-label","config":{"algorithm_type":"fast"}}"#, role: .reviewer, checksIfMatch: true),
