@@ -22,11 +22,15 @@ import Logging
 /// - catch-up applies ``batchSize`` events per transaction; live, every commit of the
 ///   log is applied as soon as it is durable;
 /// - a rebuild builds new generations from position 0 off to the side, while the live
-///   ones keep being updated and queried; the swap happens on the actor, so no live
-///   batch is applied to the old generation after the new one caught up.
+///   ones keep being updated and queried; the final catch-up and the swap are one item of
+///   the apply queue, so no live batch is applied to the old generation after the new one
+///   caught up.
 ///
-/// Thread-safety: an actor. SQLite work runs synchronously on the actor except a
-/// rebuild's bulk phase, which runs on its own thread.
+/// Thread-safety: an actor that never runs SQLite itself: every catch-up, checkpoint read,
+/// shadow creation and swap runs on the projector's own serial dispatch queue (in the order
+/// they were asked for, one at a time), and a rebuild's bulk phase on its own thread — so a
+/// batch waiting for SQLite (a held writer, a slow disk) holds up no thread of the
+/// cooperative pool.
 public actor Projector {
     public let log: EventLog
     public let store: ProjectionStore
@@ -40,6 +44,8 @@ public actor Projector {
     public let bulkRowLimit: Int
     private var rebuilding: Set<ProjectionKind> = []
     private let logger = Logger(label: "labelledger.projector")
+    /// Where the projector's SQLite work runs, one item at a time (see Thread-safety).
+    private let applyQueue = DispatchQueue(label: "labelledger.projector.apply")
 
     public init(
         log: EventLog, store: ProjectionStore, batchSize: Int = 10_000, rebuildBatchSize: Int = 50_000,
@@ -61,8 +67,11 @@ public actor Projector {
     public func start(progress: (@Sendable (RebuildProgress) -> Void)? = nil) async throws(ProjectionError) -> [ProjectionKind] {
         let head = log.head
         var stale: [ProjectionKind] = []
-        for kind in ProjectionKind.allCases {
-            let status = try store.status(kind)
+        let store = store
+        let statuses = try await onApplyQueue { () throws(ProjectionError) in
+            try ProjectionKind.allCases.map { kind throws(ProjectionError) in try store.status(kind) }
+        }
+        for (kind, status) in zip(ProjectionKind.allCases, statuses) {
             // An empty projection beside a non-empty log (one added by a newer version) is
             // built in bulk, not event by event.
             if status.isStale || status.checkpoint > head || (status.checkpoint == 0 && head > 0) {
@@ -74,25 +83,30 @@ public actor Projector {
             }
         }
         if !stale.isEmpty { try await rebuild(stale, progress: progress) }
-        try catchUp()
+        try await catchUp()
         return stale
     }
 
     // MARK: - Catching up
 
     /// Applies every durable event (up to `limit`, when given) not yet applied, in
-    /// transactions of ``batchSize`` events. Returns the lowest checkpoint afterwards.
+    /// transactions of ``batchSize`` events, on the apply queue. Returns the lowest checkpoint
+    /// afterwards.
     @discardableResult
-    public func catchUp(upTo limit: UInt64? = nil) throws(ProjectionError) -> UInt64 {
-        let generations = ProjectionKind.allCases.map { store.generation($0) }
-        return try Self.catchUp(generations, log: log, upTo: limit, batchSize: batchSize, progress: nil)
+    public func catchUp(upTo limit: UInt64? = nil) async throws(ProjectionError) -> UInt64 {
+        let (store, log, batchSize) = (store, log, batchSize)
+        return try await onApplyQueue { () throws(ProjectionError) in
+            // The live generations as of this item: after a swap, the new ones.
+            let generations = ProjectionKind.allCases.map { store.generation($0) }
+            return try Self.catchUp(generations, log: log, upTo: limit, batchSize: batchSize, progress: nil)
+        }
     }
 
     /// Follows the log: catches up, then applies each new commit as it becomes durable.
     /// Returns when the task is cancelled or the log is closed.
     public func run() async throws(ProjectionError) {
         while !Task.isCancelled {
-            let checkpoint = try catchUp()
+            let checkpoint = try await catchUp()
             var iterator = log.subscribe(from: checkpoint + 1).makeAsyncIterator()
             do {
                 guard try await iterator.next() != nil else { return }
@@ -103,8 +117,23 @@ public actor Projector {
     }
 
     /// The lowest checkpoint among the projections.
-    public func checkpoint() throws(ProjectionError) -> UInt64 {
-        try ProjectionKind.allCases.map { kind throws(ProjectionError) in try store.checkpoint(kind) }.min() ?? 0
+    public func checkpoint() async throws(ProjectionError) -> UInt64 {
+        let store = store
+        return try await onApplyQueue { () throws(ProjectionError) in
+            try ProjectionKind.allCases.map { kind throws(ProjectionError) in try store.checkpoint(kind) }.min() ?? 0
+        }
+    }
+
+    /// Runs SQLite work on ``applyQueue`` and waits for it without holding a thread of the
+    /// cooperative pool.
+    private func onApplyQueue<T: Sendable>(
+        _ work: @escaping @Sendable () throws(ProjectionError) -> T
+    ) async throws(ProjectionError) -> T {
+        let queue = applyQueue
+        let result: Result<T, ProjectionError> = await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: Result { () throws(ProjectionError) in try work() }) }
+        }
+        return try result.get()
     }
 
     // MARK: - Rebuilding
@@ -126,8 +155,10 @@ public actor Projector {
         defer { rebuilding.subtract(kinds) }
         let clock = ContinuousClock()
         let start = clock.now
-        var shadows: [ProjectionGeneration] = []
-        for kind in kinds { shadows.append(try store.makeShadow(kind)) }
+        let store = store
+        let shadows = try await onApplyQueue { () throws(ProjectionError) in
+            try kinds.map { kind throws(ProjectionError) in try store.makeShadow(kind) }
+        }
         let target = log.head
         let log = self.log
         let batch = rebuildBatchSize
@@ -150,10 +181,14 @@ public actor Projector {
         }
         do {
             var phases = try bulk.get()
-            // On the actor: no live batch runs until the swap is done.
+            // One item of the apply queue: no live batch runs until the swap is done.
             let finishing = clock.now
-            let checkpoint = try Self.catchUp(shadows, log: log, upTo: nil, batchSize: batchSize, progress: nil)
-            for shadow in shadows { try store.install(shadow) }
+            let batchSize = batchSize
+            let checkpoint = try await onApplyQueue { () throws(ProjectionError) in
+                let checkpoint = try Self.catchUp(shadows, log: log, upTo: nil, batchSize: batchSize, progress: nil)
+                for shadow in shadows { try store.install(shadow) }
+                return checkpoint
+            }
             phases["catch_up_and_install"] = clock.now - finishing
             let elapsed = clock.now - start
             let report = RebuildReport(
