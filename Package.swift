@@ -38,6 +38,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        // Already resolved through Hummingbird and ServiceLifecycle: merge/chain for the event stream.
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.0.0"),
         // Child processes (model commands, test children): spawned through its own posix_spawn shim,
         // not Foundation's Process (whose fd scan over-reads /proc/self/fd entries in Swift 6.3.1).
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
@@ -154,6 +156,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ],
             resources: [.copy("openapi.yaml"), .copy("Console")],
             // Members of modules the server does not import stay out of reach (no EventLog or

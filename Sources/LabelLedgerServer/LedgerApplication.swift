@@ -17,7 +17,11 @@ public enum LedgerApplication {
     /// Every route: the service's v2 paths under `/v2/{project_id}`, plus `/health`,
     /// `/metrics`, `/openapi.yaml`, and the review console's static files under `/console/`.
     /// All but `/health`, `/openapi.yaml` and `/console/` need a token.
-    public static func router(runtime: LedgerRuntime) -> Router<LedgerRequestContext> {
+    /// - Parameter eventHeartbeat: the time between keep-alive comments on an open event
+    ///   stream (`GET /v2/{project_id}/events`).
+    public static func router(
+        runtime: LedgerRuntime, eventHeartbeat: Duration = defaultEventHeartbeat
+    ) -> Router<LedgerRequestContext> {
         _ = ServerMetrics.registry
         let support = RouteSupport(runtime: runtime)
         let router = Router(context: LedgerRequestContext.self)
@@ -37,18 +41,22 @@ public enum LedgerApplication {
         ExportRoutes(support: support).register(on: project)
         ModelRoutes(support: support).register(on: project)
         ThumbnailRoutes(support: support).register(on: project)
-        EventStreamRoutes(support: support).register(on: project)
+        EventStreamRoutes(support: support, heartbeat: eventHeartbeat).register(on: project)
         return router
     }
+
+    /// Keep-alive comments on an open event stream come this often unless configured: well
+    /// under the idle timeouts proxies commonly apply to a quiet response.
+    public static let defaultEventHeartbeat: Duration = .seconds(15)
 
     /// The application; `listening` is called once it listens, with the port it bound (the
     /// configured one, or the one the system chose for port 0).
     public static func build(
-        runtime: LedgerRuntime, logger: Logger = Logger(label: "labelledger.http"),
+        runtime: LedgerRuntime, logger: Logger = Logger(label: "labelledger.http"), eventHeartbeat: Duration = defaultEventHeartbeat,
         listening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: router(runtime: runtime),
+            router: router(runtime: runtime, eventHeartbeat: eventHeartbeat),
             server: .http1(configuration: http1(runtime.configuration)),
             configuration: .init(address: .hostname(runtime.configuration.host, port: runtime.configuration.port), serverName: "LabelLedger"),
             onServerRunning: { channel in await listening(channel.localAddress?.port ?? runtime.configuration.port) },

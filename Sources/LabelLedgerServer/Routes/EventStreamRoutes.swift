@@ -1,3 +1,4 @@
+import AsyncAlgorithms
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -5,6 +6,7 @@ import LabelingService
 import LedgerComposition
 import LedgerQueries
 import NIOCore
+import ServiceLifecycle
 
 /// `GET /v2/{project_id}/events`: the log's events of one project as server-sent events
 /// (`text/event-stream`), by position — the catch-up from `from_position`, then each new
@@ -13,10 +15,22 @@ import NIOCore
 /// Invariants: every event carries `id: <position>` (so a client's `Last-Event-ID` resumes
 /// after it) and one `data:` line of JSON (``EventDTO``); positions strictly increase; only
 /// the project's events are sent (``ProjectEventFeed``). `live=false` ends the answer at
-/// the head as the reader reaches it. The stream ends when the server shuts down: the
-/// runtime closes the log before the HTTP server quiesces, which ends every feed.
+/// the head as the reader reaches it. While open, the stream sends a comment line
+/// `: keep-alive` every `heartbeat` (so proxies and load balancers keep an idle stream, and a
+/// client that went away is noticed). A live stream ends — its response completes — as soon
+/// as the server begins a graceful shutdown (or the log closes), so an open console never
+/// holds up the server's drain.
 struct EventStreamRoutes: Sendable {
     let support: RouteSupport
+    /// The time between two keep-alive comments on an open stream.
+    let heartbeat: Duration
+
+    /// What the stream sends next: an event, a keep-alive comment, or its end.
+    enum Part: Sendable {
+        case event(ProjectEvent)
+        case keepAlive
+        case end
+    }
 
     func register(on group: RouterGroup<LedgerRequestContext>) {
         group.get("events", use: events)
@@ -38,7 +52,7 @@ struct EventStreamRoutes: Sendable {
             dataset_id = event.datasetID
             type = event.type
             version = event.version
-            time = ISO8601DateFormatter.withFractionalSeconds.string(from: event.recordedAt)
+            time = WireWriter.time(event.recordedAt)
             actor = event.actor
             task_id = event.taskID
             progress = event.progress.map { ($0 * 1_000_000).rounded() / 1_000_000 }
@@ -80,16 +94,35 @@ struct EventStreamRoutes: Sendable {
         let headers: HTTPFields = [
             .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache", .init("X-Accel-Buffering")!: "no",
         ]
+        let heartbeat = heartbeat
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             // Sent at once, so a client knows the stream is open before the first event.
             try await writer.write(ByteBuffer(string: opening))
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            for try await event in feed {
-                var buffer = ByteBuffer(string: "id: \(event.position)\ndata: ")
-                buffer.writeBytes(try encoder.encode(EventDTO(event)))
-                buffer.writeString("\n\n")
-                try await writer.write(buffer)
+            // One element at a time from each source (merge pulls on demand): memory stays
+            // bounded by one frame of the log however slow the client reads.
+            let (shutdown, stopping) = AsyncStream<Part>.makeStream()
+            let parts = merge(
+                chain(feed.map { Part.event($0) }, [Part.end].async),
+                AsyncTimerSequence(interval: heartbeat, clock: .continuous).map { _ in Part.keepAlive },
+                shutdown)
+            try await withGracefulShutdownHandler {
+                sending: for try await part in parts {
+                    switch part {
+                    case .event(let event):
+                        var buffer = ByteBuffer(string: "id: \(event.position)\ndata: ")
+                        buffer.writeBytes(try WireWriter.encode(EventDTO(event)))
+                        buffer.writeString("\n\n")
+                        try await writer.write(buffer)
+                    case .keepAlive:
+                        try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                    case .end:
+                        // Leaving the loop ends the merge, which cancels the feed's wait.
+                        break sending
+                    }
+                }
+            } onGracefulShutdown: {
+                stopping.yield(.end)
+                stopping.finish()
             }
             try await writer.finish(nil)
         })
@@ -99,14 +132,4 @@ struct EventStreamRoutes: Sendable {
 extension HTTPField.Name {
     /// `Last-Event-ID`: the id of the last server-sent event a reconnecting client saw.
     static let lastEventID = HTTPField.Name("Last-Event-ID")!
-}
-
-extension ISO8601DateFormatter {
-    /// `2026-12-07T13:31:29.123Z`: the log keeps microseconds; milliseconds show the order of
-    /// events within a second.
-    static var withFractionalSeconds: ISO8601DateFormatter {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter
-    }
 }

@@ -30,6 +30,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a connection may stay idle before it is closed.") var idleTimeout = 60
     @Flag(help: "Do not run the auto-labeling reactor in this process.") var noReactor = false
     @Option(help: "Auto-labeling tasks running at once.") var workers = 1
+    @Option(help: "Seconds between keep-alive comments on an open event stream (GET /v2/{project_id}/events), 1 to 3600.")
+    var eventHeartbeat = Int(LedgerApplication.defaultEventHeartbeat.components.seconds)
+
+    func validate() throws {
+        guard (1...3600).contains(eventHeartbeat) else {
+            throw ValidationError("--event-heartbeat must be a whole number of seconds from 1 to 3600")
+        }
+    }
 
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
@@ -60,7 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
         let directory = data.directory
         let advertised = runtime.tokens.createProcessToken(name: "labelledger-cli")
         let head = runtime.log.head
-        let app = LedgerApplication.build(runtime: runtime, logger: logger) { [host, logger] bound in
+        let app = LedgerApplication.build(runtime: runtime, logger: logger, eventHeartbeat: .seconds(eventHeartbeat)) { [host, logger] bound in
             let notice = ServerAdvertisement(pid: getpid(), url: "http://\(Self.urlHost(host)):\(bound)", token: advertised)
             do {
                 try notice.write(in: directory)
