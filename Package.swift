@@ -275,3 +275,13 @@ let package = Package(
         ),
     ]
 )
+
+// Fuzzing (Fuzz/, `Tools/fuzz`): with LABELLEDGER_FUZZ set, this package's own modules are
+// built with libFuzzer coverage and AddressSanitizer, and testable; the third-party packages
+// stay plain, so a cold fuzz build compiles none of them with the sanitizers. Unset (every
+// other build), the package is exactly as declared above.
+if Context.environment["LABELLEDGER_FUZZ"] != nil {
+    for target in package.targets where target.type == .regular {
+        target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-sanitize=fuzzer,address", "-enable-testing"])]
+    }
+}

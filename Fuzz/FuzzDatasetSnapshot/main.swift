@@ -16,3 +16,5 @@ public func fuzzDatasetSnapshot(_ start: UnsafeRawPointer, _ count: Int) -> CInt
     precondition(again == state, "a decoded snapshot changes through encode and decode")
     return 0
 }
+
+fuzzMain(fuzzDatasetSnapshot)

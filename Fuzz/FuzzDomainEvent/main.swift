@@ -29,3 +29,5 @@ public func fuzzDomainEvent(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     precondition(again == event, "a decoded \(type) changes through encode and decode")
     return 0
 }
+
+fuzzMain(fuzzDomainEvent)

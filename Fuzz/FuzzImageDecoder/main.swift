@@ -14,3 +14,5 @@ public func fuzzImageDecoder(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     precondition(image.rgb.count == image.width * image.height * 3, "rgb size does not match the image")
     return 0
 }
+
+fuzzMain(fuzzImageDecoder)

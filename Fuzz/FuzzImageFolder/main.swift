@@ -2,7 +2,8 @@
 // Pascal VOC `.xml` beside images.
 //
 // Input: files separated by a 0x00 byte, each `relative/path\ncontent`; paths are kept to
-// at most one folder level and to names without `..`.
+// at most one folder level and to names without `..`. A file whose path the input made
+// impossible (`a` written as a file, then `a/b`) is left out, as no folder can hold both.
 import DatasetInterchange
 import Foundation
 import FuzzSupport
@@ -16,7 +17,7 @@ public func fuzzImageFolder(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         let path = String(decoding: part[part.startIndex..<newline], as: UTF8.self)
         let components = path.split(separator: "/").filter { $0 != "." && $0 != ".." }
         guard (1...2).contains(components.count), components.allSatisfy({ $0.utf8.count <= 64 }) else { continue }
-        ScratchDirectory.shared.write(
+        ScratchDirectory.shared.writeIfPossible(
             part[(newline + 1)...], to: root.appendingPathComponent(components.joined(separator: "/")))
     }
     let (entries, problems) = FolderReader.read(root)
@@ -24,3 +25,5 @@ public func fuzzImageFolder(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     _ = entries
     return 0
 }
+
+fuzzMain(fuzzImageFolder)

@@ -14,3 +14,5 @@ public func fuzzImageProbe(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     precondition(fromBytes == fromFile, "probe of bytes \(String(describing: fromBytes)) != of file \(String(describing: fromFile))")
     return 0
 }
+
+fuzzMain(fuzzImageProbe)

@@ -87,3 +87,5 @@ extension [UInt8] {
         for i in 0..<MemoryLayout<T>.size { self[offset + i] = UInt8(truncatingIfNeeded: value >> (8 * i)) }
     }
 }
+
+fuzzMain(fuzzLogSegment)

@@ -18,3 +18,5 @@ public func fuzzManifest(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     _ = entries
     return 0
 }
+
+fuzzMain(fuzzManifest)

@@ -16,3 +16,5 @@ public func fuzzPascalVOC(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     precondition(again == annotation, "an annotation changes through xml() and parse")
     return 0
 }
+
+fuzzMain(fuzzPascalVOC)

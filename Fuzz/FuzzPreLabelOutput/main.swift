@@ -18,3 +18,5 @@ public func fuzzPreLabelOutput(_ start: UnsafeRawPointer, _ count: Int) -> CInt 
     }
     return 0
 }
+
+fuzzMain(fuzzPreLabelOutput)

@@ -11,3 +11,5 @@ public func fuzzSampleCursor(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     precondition(SampleCursor(token: cursor.token) == cursor, "cursor \(cursor.token) does not read back")
     return 0
 }
+
+fuzzMain(fuzzSampleCursor)

@@ -20,3 +20,5 @@ public func fuzzStoredLabels(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     _ = StoredLabels.parseIndex(StoredLabels.index(StoredLabels.counts(labels)))
     return 0
 }
+
+fuzzMain(fuzzStoredLabels)

@@ -39,11 +39,17 @@ public final class ScratchDirectory: @unchecked Sendable {
     /// Writes `bytes` to `url`, creating parent directories; a failure ends the run, since
     /// a target that cannot write its input tests nothing.
     public func write(_ bytes: some DataProtocol, to url: URL) {
+        guard writeIfPossible(bytes, to: url) else { fatalError("fuzz scratch: cannot write \(url.path)") }
+    }
+
+    /// Writes `bytes` to `url`, creating parent directories; false when the fuzzed layout
+    /// itself makes that impossible (a parent already written as a file, a path that names
+    /// an existing directory), which the caller skips.
+    @discardableResult
+    public func writeIfPossible(_ bytes: some DataProtocol, to url: URL) -> Bool {
         try? FileManager.default.createDirectory(
             at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: url.path, contents: Data(bytes)) else {
-            fatalError("fuzz scratch: cannot write \(url.path)")
-        }
+        return FileManager.default.createFile(atPath: url.path, contents: Data(bytes))
     }
 }
 

@@ -2,11 +2,12 @@
 // and the product's own encoders, so that every seed is a real input: run by
 // `Tools/fuzz --make-seeds` (the corpora are committed; rerun when a format changes).
 //
-// Built like the fuzz targets (libFuzzer provides `main`), so it does its work in
+// Built like the fuzz targets (through libFuzzer's driver, `fuzzMain`), so it does its work in
 // LLVMFuzzerInitialize and exits: run from the repository root.
 @testable import AutoLabeling
 @testable import EventLog
 import Foundation
+import FuzzSupport
 import LabelingDomain
 @testable import Projections
 
@@ -155,3 +156,5 @@ public func makeSeeds(
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func noInput(_ start: UnsafeRawPointer, _ count: Int) -> CInt { 0 }
+
+fuzzMain(noInput)
