@@ -33,6 +33,13 @@ public enum LogError: Error, Sendable, Equatable, CustomStringConvertible {
     case index(reason: String)
     /// The log was opened read-only (``EventLog/openReadOnly(directory:)``): it takes no appends.
     case readOnly(path: String)
+    /// The database an engine keeps the log in (PostgreSQL) failed or could not be reached;
+    /// an append that reports it may or may not have been written (retry it with its command id).
+    case store(reason: String)
+    /// The database holds a log schema newer than this build knows: it refuses to touch it.
+    case storeSchemaTooNew(found: Int, supported: Int)
+    /// A store address (`postgres://…`) that cannot be used.
+    case invalidStoreURL(String, reason: String)
 
     /// A stable machine-readable code.
     public var code: String {
@@ -50,6 +57,9 @@ public enum LogError: Error, Sendable, Equatable, CustomStringConvertible {
         case .locked: "LabelLedger.Log.204"
         case .index: "LabelLedger.Log.205"
         case .readOnly: "LabelLedger.Log.206"
+        case .store: "LabelLedger.Log.380"
+        case .storeSchemaTooNew: "LabelLedger.Log.381"
+        case .invalidStoreURL: "LabelLedger.Log.382"
         }
     }
 
@@ -84,6 +94,12 @@ public enum LogError: Error, Sendable, Equatable, CustomStringConvertible {
             "stream index: \(reason)"
         case let .readOnly(path):
             "the log at \(path) was opened read-only: it takes no appends"
+        case let .store(reason):
+            "the database behind the event store failed: \(reason)"
+        case let .storeSchemaTooNew(found, supported):
+            "the database holds log schema version \(found), this build knows versions up to \(supported): upgrade labelledger"
+        case let .invalidStoreURL(url, reason):
+            "store address '\(url.prefix(200))' cannot be used: \(reason)"
         }
     }
 
@@ -92,7 +108,7 @@ public enum LogError: Error, Sendable, Equatable, CustomStringConvertible {
     /// the stream index failing) rather than of a request the log refused.
     public var isStorageDamage: Bool {
         switch self {
-        case .corruption, .missingAcknowledgedEvents, .io, .failed, .index: true
+        case .corruption, .missingAcknowledgedEvents, .io, .failed, .index, .store, .storeSchemaTooNew: true
         default: false
         }
     }

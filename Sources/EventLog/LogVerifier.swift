@@ -23,6 +23,14 @@ public struct VerificationReport: Sendable, Equatable {
         public var description: String {
             "\(kind.rawValue) at position \(position) (segment \(segment), byte offset \(offset)): \(reason)"
         }
+
+        public init(kind: ProblemKind, segment: String, offset: UInt64, position: UInt64, reason: String) {
+            self.kind = kind
+            self.segment = segment
+            self.offset = offset
+            self.position = position
+            self.reason = reason
+        }
     }
 
     public var segments = 0
@@ -32,6 +40,9 @@ public struct VerificationReport: Sendable, Equatable {
     public var verifiedHead: UInt64 = 0
     public var problem: Problem?
     public var isClean: Bool { problem == nil }
+
+    /// An empty report (another engine's ``EventStore/verify()`` fills it in).
+    public init() {}
 }
 
 /// Checks every segment header, frame checksum, record, position and link of the hash
