@@ -13,6 +13,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "EventLog", targets: ["EventLog"]),
+        .library(name: "PostgresEventStore", targets: ["PostgresEventStore"]),
         .library(name: "LabelingDomain", targets: ["LabelingDomain"]),
         .library(name: "LabelingService", targets: ["LabelingService"]),
         .library(name: "Projections", targets: ["Projections"]),
@@ -44,6 +45,8 @@ let package = Package(
         // not Foundation's Process (whose fd scan over-reads /proc/self/fd entries in Swift 6.3.1).
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
+        // The PostgreSQL engine of the event store (PostgresEventStore).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: - System libraries
@@ -80,6 +83,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["FORMAT.md", "Proto/envelope.proto"]
+        ),
+        // The event log kept in PostgreSQL: the second engine behind `EventStore` (issue 26).
+        .target(
+            name: "PostgresEventStore",
+            dependencies: [
+                "EventLog",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "LabelingDomain",
@@ -237,6 +251,15 @@ let package = Package(
         .testTarget(
             name: "EventLogTests",
             dependencies: ["EventLog", "CSQLiteSetup", "TestSupport"]
+        ),
+        // The event store's contract, the same tests on every engine (the segment log, PostgreSQL),
+        // and what only the PostgreSQL engine must prove.
+        .testTarget(
+            name: "EventStoreConformanceTests",
+            dependencies: [
+                "EventLog", "PostgresEventStore", "TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(
             name: "LabelingDomainTests",
