@@ -27,19 +27,20 @@ public final class LedgerRuntime: Sendable {
 
     public init(configuration: ServerConfiguration) async throws {
         self.configuration = configuration
-        let data = configuration.dataDirectory
-        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        log = try EventLog.open(directory: data.appendingPathComponent("log"))
-        service = DatasetService(log: log, snapshotDirectory: data.appendingPathComponent("snapshots"))
-        store = try ProjectionStore.open(directory: data.appendingPathComponent("projections"))
+        // Every path through the directory's one owner (DATA_DIRECTORY.md).
+        let data = configuration.directory
+        try data.create()
+        log = try EventLog.open(directory: data.log)
+        service = DatasetService(log: log, snapshotDirectory: data.snapshots)
+        store = try ProjectionStore.open(directory: data.projections)
         queries = LedgerQueries(log: log, store: store)
         projector = Projector(log: log, store: store)
         try await projector.start()
         reactor = AutoLabelingReactor(
-            log: log, service: service, dataDirectory: data,
+            log: log, service: service, dataDirectory: data.url,
             configuration: .init(workers: configuration.reactorWorkers))
-        tokens = try TokenStore(path: data.appendingPathComponent("server/tokens.sqlite").path)
-        idempotency = try IdempotencyStore(path: data.appendingPathComponent("server/idempotency.sqlite").path)
+        tokens = try TokenStore(path: data.tokens.path)
+        idempotency = try IdempotencyStore(path: data.idempotency.path)
     }
 
     /// The position the projections are known to include (a lower bound).

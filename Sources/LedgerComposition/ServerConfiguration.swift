@@ -1,8 +1,9 @@
 import Foundation
+import LabelingService
 
 /// How `labelledger serve` runs.
 public struct ServerConfiguration: Sendable {
-    /// Everything lives here: `log/`, `projections/`, `snapshots/`, `reactor/`, `server/`, `images/`.
+    /// Everything lives here, laid out as ``directory`` says.
     public var dataDirectory: URL
     public var host: String
     public var port: Int
@@ -39,5 +40,9 @@ public struct ServerConfiguration: Sendable {
         self.reactorWorkers = reactorWorkers
     }
 
-    public var imageDirectory: URL { dataDirectory.appendingPathComponent("images") }
+    /// The data directory's layout: its one owner (``LabelingService/DataDirectory``).
+    public var directory: DataDirectory { DataDirectory(dataDirectory) }
+
+    /// Where images received as bytes are stored (``LabelingService/DataDirectory/images``).
+    public var imageDirectory: URL { directory.images }
 }

@@ -95,7 +95,10 @@ public final class TokenStore: Sendable {
         return found
     }
 
-    public var count: Int {
-        (try? database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM tokens") ?? 0 }) ?? 0
+    /// How many tokens are stored, read through GRDB's async read (off the cooperative
+    /// pool). Throws when the store cannot be read: an unreadable store is not an empty one
+    /// (`serve` would otherwise mint a new admin token).
+    public func count() async throws -> Int {
+        try await database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM tokens") ?? 0 }
     }
 }

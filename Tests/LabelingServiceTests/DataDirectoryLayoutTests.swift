@@ -44,6 +44,28 @@ import Testing
         #expect(Set(handedOut) == documented)
     }
 
+    /// The layout has one owner: no source of the user's command line, the server or the
+    /// libraries spells a path of it (`appendingPathComponent("log")`, `"server/tokens.sqlite"`,
+    /// ...) — each goes through ``LabelingService/DataDirectory`` (issue 22; before:
+    /// `LedgerRuntime` and `ServerConfiguration.imageDirectory` spelled their own).
+    @Test func no_source_but_the_owner_spells_a_path_of_the_layout() throws {
+        let sources = Self.document.deletingLastPathComponent().deletingLastPathComponent()
+        let names = ["log", "snapshots", "projections", "reactor", "images", "server", "tokens.sqlite", "idempotency.sqlite", "serving.json"]
+        let spellings = names.flatMap { ["appendingPathComponent(\"\($0)\"", "\"\($0)/"] }
+        var found: [String] = []
+        // `labelledger-dev` builds its own scratch directories for benchmarks and evaluations.
+        for target in try FileManager.default.contentsOfDirectory(atPath: sources.path) where target != "labelledger-dev" {
+            guard let walker = FileManager.default.enumerator(atPath: sources.appendingPathComponent(target).path) else { continue }
+            for case let file as String in walker where file.hasSuffix(".swift") && file != "DataDirectory.swift" {
+                let text = try String(contentsOf: sources.appendingPathComponent(target).appendingPathComponent(file), encoding: .utf8)
+                for line in text.split(separator: "\n") where !line.trimmingCharacters(in: .whitespaces).hasPrefix("//") {
+                    if spellings.contains(where: { line.contains($0) }) { found.append("\(target)/\(file): \(line)") }
+                }
+            }
+        }
+        #expect(found.isEmpty, "\(found)")
+    }
+
     @Test func paths_are_standardized_and_stay_inside_the_directory() {
         let data = DataDirectory(path: "/srv/./x/../ledger/")
         #expect(data.url.path == "/srv/ledger")

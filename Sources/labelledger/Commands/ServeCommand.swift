@@ -48,7 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
             maxBodyBytes: maxBodyBytes, maxSamplesPerRequest: maxSamplesPerRequest, idleTimeout: .seconds(idleTimeout),
             runReactor: !noReactor, reactorWorkers: workers)
         let runtime = try await LedgerRuntime(configuration: configuration)
-        if runtime.tokens.count == 0 {
+        if try await runtime.tokens.count() == 0 {
             let token = try runtime.tokens.create(name: "admin", role: .admin, project: nil)
             say("""
                 First start: created an admin token (shown once, stored hashed):
