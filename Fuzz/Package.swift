@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 // libFuzzer targets, one per decoder that reads outside bytes (see README.md "Fuzzing").
@@ -78,9 +79,12 @@ let package = Package(
 )
 
 /// A fuzz target in `Fuzz/<name>/` (its `main.swift` defines `LLVMFuzzerTestOneInput`),
-/// with its seed corpus in `Fuzz/<name>/corpus/`.
+/// with its seed corpus in `Fuzz/<name>/corpus/` and the inputs of bugs found in
+/// `Fuzz/<name>/regressions/` (when there are any).
 func fuzzTarget(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
-    .executableTarget(
-        name: name, dependencies: ["FuzzSupport"] + dependencies, path: name, exclude: ["corpus", "regressions"],
+    let regressions = Context.packageDirectory + "/\(name)/regressions"
+    return .executableTarget(
+        name: name, dependencies: ["FuzzSupport"] + dependencies, path: name,
+        exclude: FileManager.default.fileExists(atPath: regressions) ? ["corpus", "regressions"] : ["corpus"],
         swiftSettings: fuzzerSwift, linkerSettings: fuzzerLink)
 }
