@@ -17,7 +17,7 @@ import TestSupport
         let directory = TemporaryDirectory()
         defer { directory.cleanup() }
         let count = 30_000
-        let manifest = try LargeImportTests.manifest(in: directory.url.appendingPathComponent("sources"), count: count)
+        let manifest = try await LargeImportTests.manifest(in: directory.url.appendingPathComponent("sources"), count: count)
         var rng = SeededGenerator(seed: 0x1A9E)
         var outcomes: [Int: Int] = [:]
         for trial in 0..<8 {

@@ -11,22 +11,39 @@ import TestSupport
 @Suite(.serialized) struct LargeImportTests {
     /// `count` image files (one small PNG, copied) under `folder/img/` and a manifest naming
     /// them all, labels alternating cat and dog, plus `extraLines`.
-    static func manifest(in folder: URL, count: Int, extraLines: [String] = []) throws -> URL {
-        let images = folder.appendingPathComponent("img")
-        try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
-        let png = TestPNG.pattern(width: 8, height: 6, seed: 1)
-        var text = ""
-        text.reserveCapacity(count * 120)
-        for i in 0..<count {
-            let name = String(format: "img/%06d.png", i)
-            try png.write(to: folder.appendingPathComponent(name))
-            text += #"{"source":"\#(name)","annotation":[{"type":"modelarts/image_classification","name":"\#(i % 2 == 0 ? "cat" : "dog")"}]}"#
-            text += "\n"
+    ///
+    /// Written on a thread of its own (``Blocking``) and without `fsync`: tens of thousands
+    /// of synced writes on the cooperative pool held both of its threads for minutes on a
+    /// busy disk and stalled every other test of a parallel run (the AsyncHTTPClient suites
+    /// then failed at their client deadline).
+    static func manifest(in folder: URL, count: Int, extraLines: [String] = []) async throws -> URL {
+        try await Blocking.run {
+            let images = folder.appendingPathComponent("img")
+            try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
+            let png = TestPNG.pattern(width: 8, height: 6, seed: 1)
+            var text = ""
+            text.reserveCapacity(count * 120)
+            for i in 0..<count {
+                let name = String(format: "img/%06d.png", i)
+                try writeUnsynced(png, to: folder.appendingPathComponent(name))
+                text += #"{"source":"\#(name)","annotation":[{"type":"modelarts/image_classification","name":"\#(i % 2 == 0 ? "cat" : "dog")"}]}"#
+                text += "\n"
+            }
+            for line in extraLines { text += line + "\n" }
+            let url = folder.appendingPathComponent("big.manifest")
+            try writeUnsynced(Data(text.utf8), to: url)
+            return url
         }
-        for line in extraLines { text += line + "\n" }
-        let url = folder.appendingPathComponent("big.manifest")
-        try Data(text.utf8).write(to: url)
-        return url
+    }
+
+    /// Writes `data` as a new file, with no `fsync` (Foundation's `Data.write(to:)` syncs
+    /// every file): test inputs need no durability.
+    static func writeUnsynced(_ data: Data, to url: URL) throws {
+        guard let file = fopen(url.path, "wb") else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path]) }
+        let written = data.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+        guard fclose(file) == 0, written == data.count else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+        }
     }
 
     @Test func a_100000_sample_manifest_imports_as_one_atomic_group_of_events_each_under_the_limit() async throws {
@@ -35,7 +52,7 @@ import TestSupport
         try await fixture.createDataset("big", type: 0, labels: ["cat", "dog"])
         try fixture.png("odd.png", seed: 9)
         let count = 100_000
-        let manifest = try Self.manifest(
+        let manifest = try await Self.manifest(
             in: fixture.sources, count: count,
             extraLines: [#"{"source":"odd.png","annotation":[{"type":"modelarts/image_classification","name":"bird"}]}"#])
         let head = fixture.log.head
@@ -78,7 +95,7 @@ import TestSupport
         defer { directory.cleanup() }
         let sources = directory.url.appendingPathComponent("sources")
         let count = 30_000
-        let manifest = try Self.manifest(in: sources, count: count)
+        let manifest = try await Self.manifest(in: sources, count: count)
         let original = directory.url.appendingPathComponent("original")
         let createdHead: UInt64
         do {
