@@ -78,7 +78,7 @@ public struct ExternalModelRunner: Sendable {
                 let pid = execution.processIdentifier.value
                 while !Self.hasEnded(pid) {
                     if Task.isCancelled || Date() >= deadline {
-                        Self.kill(pid)
+                        await Self.kill(pid)
                         return !Task.isCancelled
                     }
                     try? await Task.sleep(for: .milliseconds(20))
@@ -117,11 +117,16 @@ public struct ExternalModelRunner: Sendable {
     /// Ends the model and everything it started: SIGTERM to the process tree, SIGKILL to
     /// whatever is left after one second. The whole tree matters: a grandchild (e.g. the
     /// `sleep` of a shell script) may hold the model's files and descriptors open.
-    static func kill(_ pid: pid_t) {
+    /// The grace second is waited for by suspending, never by sleeping a thread of the
+    /// cooperative pool (and it is waited for whole even when the task is cancelled: a
+    /// cancelled task's sleep would return at once).
+    static func kill(_ pid: pid_t) async {
         let tree = [pid] + descendants(of: pid)
         for member in tree { Glibc.kill(member, SIGTERM) }
         let grace = Date().addingTimeInterval(1)
-        while !hasEnded(pid), Date() < grace { usleep(20_000) }
+        while !hasEnded(pid), Date() < grace {
+            await Task.detached { try? await Task.sleep(for: .milliseconds(20)) }.value
+        }
         for member in tree { Glibc.kill(member, SIGKILL) }
     }
 
