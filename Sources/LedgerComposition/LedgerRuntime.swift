@@ -48,11 +48,16 @@ public final class LedgerRuntime: Sendable {
 
     /// Waits until the projections include `position` (bounded by the log head). Cheap
     /// when they already do: no projector round trip.
+    ///
+    /// The catch-up goes to the head, not only to `position`: the commands of one group
+    /// commit are answered together and each then settles its own position, so the first
+    /// of them applies the whole group (one transaction per projection) and the others find
+    /// it applied, instead of one catch-up (and transaction per projection) each.
     public func settle(_ position: UInt64?) async throws {
         guard let position, position > 0 else { return }
         let target = min(position, log.head)
         guard settled.load(ordering: .acquiring) < target else { return }
-        let reached = try await projector.catchUp(upTo: target)
+        let reached = try await projector.catchUp(upTo: nil)
         _ = settled.max(reached, ordering: .releasing)
     }
 
