@@ -332,7 +332,7 @@ async function datasetView(datasetID, tab, query) {
         names.map((n) => h("span", { class: "chip" }, swatch(labels.find((l) => l.name === n) || {}), n)),
         score >= 0 ? h("span", { class: "badge" }, score.toFixed(3)) : null,
         isHard ? h("span", { class: "badge hard" }, "hard") : null,
-        detection && sample.labels?.length ? h("span", { class: "badge" }, `${sample.labels.length} boxes`) : null));
+        detection && sample.labels?.length ? h("span", { class: "badge" }, `${sample.labels.length} ${sample.labels.length === 1 ? "box" : "boxes"}`) : null));
     thumbnailURL(datasetID, sample.sample_id).then((url) => { image.src = url; }).catch((error) => {
       image.replaceWith(h("div", { class: "placeholder", title: error.message }, error.code || "no image"));
     });

@@ -19,7 +19,7 @@ export async function autoView(view, datasetID) {
   const usable = (models?.models || []).filter((m) => m.model_type === dataset.dataset_type);
 
   const kind = h("select", { id: "task-kind", "aria-label": "Kind of task" },
-    h("option", { value: "auto-label" }, "Active learning (built-in classifier)"),
+    h("option", { value: "auto-label" }, `Active learning (built-in ${dataset.dataset_type === 1 ? "detector" : "classifier"})`),
     h("option", { value: "pre-label" }, "Pre-labeling with a registered model"));
   const algorithm = h("select", { id: "algorithm", "aria-label": "Algorithm" }, h("option", { value: "fast" }, "fast"), h("option", { value: "accurate" }, "accurate"));
   const model = h("select", { id: "model", "aria-label": "Model" },
@@ -30,8 +30,12 @@ export async function autoView(view, datasetID) {
     if (kind.value === "pre-label") body.model_id = model.value;
     const started = await attempt(() => call("POST", datasetPath(datasetID, "/tasks"), { body }));
     if (started) { notice(`Task ${started.task_id} queued`); refresh(); }
-  } }, h("strong", {}, "Start"), kind, h("label", {}, "algorithm ", algorithm), h("label", {}, "model ", model),
+  } }, h("strong", {}, "Start"), kind, h("label", {}, "algorithm ", algorithm), h("label", { id: "model-picker" }, "model ", model),
     h("button", { type: "submit", id: "start-task-submit" }, "Start (s)"));
+  // The model picker belongs to pre-labeling only: active learning trains its own model.
+  const pickerShown = () => { form.querySelector("#model-picker").hidden = kind.value !== "pre-label"; };
+  kind.addEventListener("change", pickerShown);
+  pickerShown();
 
   const live = h("span", { id: "live-state", class: "muted" }, "connecting…");
   const table = h("tbody", { id: "tasks" });

@@ -42,6 +42,9 @@ export async function sampleView(view, datasetID, sampleID, query) {
   const context = canvas.getContext("2d");
   const image = new Image();
   let scale = 1;
+  // Canvas pixels per image pixel: a small image shown large gets a finer canvas, so that
+  // captions and handles are drawn sharp instead of blown up with the image.
+  let dense = 1;
   const labelBar = h("div", { class: "labels", id: "label-buttons", role: "group", "aria-label": "Labels" });
   const boxList = h("ol", { class: "boxes", id: "box-list" });
   const status = h("p", { id: "sample-status", class: "muted", "aria-live": "polite" });
@@ -104,33 +107,44 @@ export async function sampleView(view, datasetID, sampleID, query) {
   function draw() {
     if (!image.naturalWidth) return;
     context.clearRect(0, 0, canvas.width, canvas.height);
-    context.drawImage(image, 0, 0);
+    context.imageSmoothingEnabled = dense === 1;
+    context.drawImage(image, 0, 0, canvas.width, canvas.height);
     if (!detection) return;
+    // Lines, captions and handles keep their size on screen however the image is scaled to
+    // fit (a small image shown large must not be covered by its own captions).
+    const px = 1 / onScreen();
     working.forEach((l, index) => {
       if (!l.box) return;
       const [x1, y1, x2, y2] = l.box.map((v) => v * scale);
-      context.lineWidth = index === selectedBox ? 3 : 2;
+      context.lineWidth = (index === selectedBox ? 3 : 2) * px;
       context.strokeStyle = colourOf(l.name);
       context.strokeRect(x1, y1, x2 - x1, y2 - y1);
       context.fillStyle = colourOf(l.name);
-      context.font = "12px system-ui";
+      context.font = `${12 * px}px system-ui`;
       const text = `${l.name}${l.score !== undefined && l.score !== null ? ` ${l.score.toFixed(2)}` : ""}`;
-      const width = context.measureText(text).width + 6;
-      context.fillRect(x1, Math.max(0, y1 - 16), width, 16);
+      const width = context.measureText(text).width + 6 * px;
+      context.fillRect(x1, Math.max(0, y1 - 16 * px), width, 16 * px);
       context.fillStyle = "#000";
-      context.fillText(text, x1 + 3, Math.max(12, y1 - 4));
+      context.fillText(text, x1 + 3 * px, Math.max(12 * px, y1 - 4 * px));
       if (index === selectedBox) {
         context.fillStyle = "#fff";
+        const side = HANDLE * px;
         for (const [hx, hy] of [[x1, y1], [x2, y1], [x1, y2], [x2, y2]]) {
-          context.fillRect(hx - HANDLE / 2, hy - HANDLE / 2, HANDLE, HANDLE);
-          context.strokeRect(hx - HANDLE / 2, hy - HANDLE / 2, HANDLE, HANDLE);
+          context.fillRect(hx - side / 2, hy - side / 2, side, side);
+          context.strokeRect(hx - side / 2, hy - side / 2, side, side);
         }
       }
     });
   }
 
-  const width = () => size[0] || image.naturalWidth / scale;
-  const height = () => size[1] || image.naturalHeight / scale;
+  // Screen pixels per canvas pixel (the canvas is scaled to fit the stage).
+  function onScreen() {
+    const shown = canvas.getBoundingClientRect().width;
+    return shown > 0 && canvas.width > 0 ? shown / canvas.width : 1;
+  }
+
+  const width = () => size[0] || image.naturalWidth * dense / scale;
+  const height = () => size[1] || image.naturalHeight * dense / scale;
 
   function clampBox(box) {
     let [x1, y1, x2, y2] = box.map(Math.round);
@@ -151,7 +165,7 @@ export async function sampleView(view, datasetID, sampleID, query) {
     if (!detection || readOnly) return;
     canvas.focus();
     const [x, y] = point(event);
-    const tolerance = HANDLE / scale;
+    const tolerance = HANDLE / onScreen() / scale;
     if (selectedBox >= 0 && working[selectedBox]?.box) {
       const [x1, y1, x2, y2] = working[selectedBox].box;
       const corners = [[x1, y1, 0, 1], [x2, y1, 2, 1], [x1, y2, 0, 3], [x2, y2, 2, 3]];
@@ -322,15 +336,16 @@ export async function sampleView(view, datasetID, sampleID, query) {
     return true;
   });
   if (loaded) {
-    canvas.width = image.naturalWidth;
-    canvas.height = image.naturalHeight;
     // Shown as large as the stage allows (small images enlarged for the eye; the boxes
     // stay in the original's pixels).
     const stage = canvas.parentElement.getBoundingClientRect();
     const fit = Math.min((stage.width - 16) / image.naturalWidth, (stage.height - 16) / image.naturalHeight);
+    dense = Math.max(1, Math.min(8, Math.floor(fit)));
+    canvas.width = image.naturalWidth * dense;
+    canvas.height = image.naturalHeight * dense;
     canvas.style.width = `${Math.floor(image.naturalWidth * fit)}px`;
     canvas.style.height = `${Math.floor(image.naturalHeight * fit)}px`;
-    scale = size[0] ? image.naturalWidth / size[0] : 1;
+    scale = (size[0] ? image.naturalWidth / size[0] : 1) * dense;
     draw();
   }
   canvas.focus();
