@@ -174,20 +174,15 @@ import TestSupport
         }
     }
 
-    /// The body is made while it is read: after the reader took one chunk the exporter is at
-    /// most ``DatasetExport/chunksInFlight`` chunks (and the one in hand) ahead — a bound
-    /// that holds whatever the threads' timing, and that an export gathered whole before its
-    /// first byte breaks.
-    @Test func a_large_export_is_made_a_few_chunks_ahead_of_its_reader() async throws {
-        let fixture = try await ServerFixture.make()
-        defer { Task { await fixture.cleanup() } }
-        let dataset = DatasetID("demo/large")
+    /// A classification dataset `demo/<name>` of `samples` generated samples (no image files:
+    /// an export reads none), every third labeled "cat", appended through the service.
+    static func generatedDataset(_ fixture: ServerFixture, _ name: String, samples count: Int) async throws -> DatasetID {
+        let dataset = DatasetID("demo/\(name)")
         _ = try await fixture.runtime.service.execute(
             .createDataset(
-                id: dataset, name: "large", typeCode: 0, labels: [LabelDefinition(name: "cat", color: "#112233")],
+                id: dataset, name: name, typeCode: 0, labels: [LabelDefinition(name: "cat", color: "#112233")],
                 description: "", by: "ada", at: Instant(Date(timeIntervalSince1970: 1_700_000_000))),
             on: dataset, actor: "ada")
-        let count = 30_000
         let samples = (0..<count).map { i in
             NewSample(
                 id: SampleID(String(format: "s%06d", i)), name: String(format: "image-%06d.png", i), sourcePath: "/data/\(i).png",
@@ -195,6 +190,18 @@ import TestSupport
                 initialLabels: i % 3 == 0 ? [SampleLabel(name: "cat", annotator: .human("ada"))] : [])
         }
         _ = try await fixture.runtime.service.execute(.addSamples(samples, by: "ada"), on: dataset, actor: "ada")
+        return dataset
+    }
+
+    /// The body is made while it is read: after the reader took one chunk the exporter is at
+    /// most ``DatasetExport/chunksInFlight`` chunks (and the one in hand) ahead — a bound
+    /// that holds whatever the threads' timing, and that an export gathered whole before its
+    /// first byte breaks.
+    @Test func a_large_export_is_made_a_few_chunks_ahead_of_its_reader() async throws {
+        let fixture = try await ServerFixture.make()
+        defer { Task { await fixture.cleanup() } }
+        let count = 30_000
+        let dataset = try await Self.generatedDataset(fixture, "large", samples: count)
         let export = try await fixture.runtime.export(dataset, format: "coco", asOf: fixture.runtime.queries.head)
         var iterator = export.body.makeAsyncIterator()
         let first = try #require(try await iterator.next())
@@ -219,18 +226,7 @@ import TestSupport
     @Test func a_reader_that_stops_early_stops_the_export() async throws {
         let fixture = try await ServerFixture.make()
         defer { Task { await fixture.cleanup() } }
-        let dataset = DatasetID("demo/stopped")
-        _ = try await fixture.runtime.service.execute(
-            .createDataset(
-                id: dataset, name: "stopped", typeCode: 0, labels: [LabelDefinition(name: "cat", color: "#112233")],
-                description: "", by: "ada", at: Instant(Date(timeIntervalSince1970: 1_700_000_000))),
-            on: dataset, actor: "ada")
-        let samples = (0..<20_000).map { i in
-            NewSample(
-                id: SampleID(String(format: "s%06d", i)), name: String(format: "image-%06d.png", i), sourcePath: "/data/\(i).png",
-                width: 64, height: 48, channels: 3, contentSHA256: String(repeating: "cd", count: 32))
-        }
-        _ = try await fixture.runtime.service.execute(.addSamples(samples, by: "ada"), on: dataset, actor: "ada")
+        let dataset = try await Self.generatedDataset(fixture, "stopped", samples: 20_000)
         let export = try await fixture.runtime.export(dataset, format: "manifest", asOf: fixture.runtime.queries.head)
         var iterator = export.body.makeAsyncIterator()
         _ = try #require(try await iterator.next())
