@@ -243,27 +243,25 @@ public final class PostgresEventStore: EventStore {
 
     public var head: UInt64 {
         get async throws(LogError) {
-            do {
-                let rows = try await client.query(
-                    "SELECT position FROM \(unescaped: schema.table("head")) WHERE id = 1", logger: logger
-                ).collect()
-                guard let row = rows.first else { throw LogError.store(reason: "the head row is missing") }
-                return UInt64(try row.decode(Int64.self))
-            } catch {
-                throw storeError(error)
-            }
+            guard let position = try await scalar("SELECT position FROM \(unescaped: schema.table("head")) WHERE id = 1")
+            else { throw LogError.store(reason: "the head row is missing") }
+            return position
         }
     }
 
     public func version(of stream: String) async throws(LogError) -> UInt64 {
+        try await scalar(
+            """
+            SELECT stream_version FROM \(unescaped: schema.table("events"))
+            WHERE stream_id = \(stream) ORDER BY stream_version DESC LIMIT 1
+            """) ?? 0
+    }
+
+    /// The first column of the first row `query` returns (a `bigint`), or nil when it returns none.
+    private func scalar(_ query: PostgresQuery) async throws(LogError) -> UInt64? {
         do {
-            let rows = try await client.query(
-                """
-                SELECT stream_version FROM \(unescaped: schema.table("events"))
-                WHERE stream_id = \(stream) ORDER BY stream_version DESC LIMIT 1
-                """, logger: logger
-            ).collect()
-            return try rows.first.map { UInt64(try $0.decode(Int64.self)) } ?? 0
+            let rows = try await client.query(query, logger: logger).collect()
+            return try rows.first.map { UInt64(try $0.decode(Int64.self)) }
         } catch {
             throw storeError(error)
         }
@@ -597,34 +595,22 @@ public final class PostgresEventStore: EventStore {
 
     public func position(ofStream stream: String, version: UInt64) async throws(LogError) -> UInt64? {
         guard version > 0 else { return nil }
-        do {
-            let rows = try await client.query(
-                """
-                SELECT position FROM \(unescaped: schema.table("events"))
-                WHERE stream_id = \(stream) AND stream_version = \(Int64(version))
-                """, logger: logger
-            ).collect()
-            return try rows.first.map { UInt64(try $0.decode(Int64.self)) }
-        } catch {
-            throw storeError(error)
-        }
+        return try await scalar(
+            """
+            SELECT position FROM \(unescaped: schema.table("events"))
+            WHERE stream_id = \(stream) AND stream_version = \(Int64(version))
+            """)
     }
 
     // MARK: - Time
 
     public func position(at date: Date) async throws(LogError) -> UInt64 {
-        do {
-            let rows = try await client.query(
-                """
-                SELECT position FROM \(unescaped: schema.table("events"))
-                WHERE recorded_at_micros <= \(StoredEventRecord.micros(date))
-                ORDER BY recorded_at_micros DESC, position DESC LIMIT 1
-                """, logger: logger
-            ).collect()
-            return try rows.first.map { UInt64(try $0.decode(Int64.self)) } ?? 0
-        } catch {
-            throw storeError(error)
-        }
+        try await scalar(
+            """
+            SELECT position FROM \(unescaped: schema.table("events"))
+            WHERE recorded_at_micros <= \(StoredEventRecord.micros(date))
+            ORDER BY recorded_at_micros DESC, position DESC LIMIT 1
+            """) ?? 0
     }
 }
 
