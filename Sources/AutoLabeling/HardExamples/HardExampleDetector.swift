@@ -89,6 +89,9 @@ public struct HardExampleDetector: Sendable {
         /// Allowed factor outside the training range of area (reason 5) and aspect ratio (reason 6).
         public var areaTolerance: Double
         public var aspectTolerance: Double
+        /// Doubts of reasons 2 and 3 that must agree before they make a prediction hard (at least
+        /// 1; see ``structuralReasons(_:)``). The active-learning pipeline asks for 2.
+        public var corroboration: Int = 1
 
         public init(
             targetAccuracy: Double = 0.95, confidenceZ: Double = 1.2816, poolConfidenceZ: Double = 0,
@@ -202,14 +205,26 @@ public struct HardExampleDetector: Sendable {
     }
 
     /// Reasons other than the margin rule.
+    ///
+    /// Reasons 2 and 3 rest on six doubts, each counted once: the neighbours' vote, label
+    /// spreading, the committee's dissent (reason 2); the distance to the class centroid, the
+    /// hand labels' coverage, an unrepresented group (reason 3). They make a prediction hard only
+    /// when at least ``Configuration/corroboration`` of them apply; the reasons reported are those
+    /// of the doubts that apply. Alone, each of these doubts marks mostly right labels; two
+    /// together mark mostly wrong ones (the digits evaluation's tuning seeds; README).
     func structuralReasons(_ c: Candidate) -> [HardReason] {
         var reasons: [HardReason] = []
-        let disagreeing = [c.neighbourClass, c.spreadingClass].contains { $0 != nil && $0 != c.prediction.topClass }
-            || Self.committeeDisagrees(c.committeeClasses, with: c.prediction.topClass, dissent: configuration.committeeDissent)
-        if disagreeing { reasons.append(.clusteringDisagrees) }
-        let farFromCentroid = c.relativeDistance.map { $0 > 1 } ?? false
-        let uncovered = c.labelCoverage.map { $0 < 0 } ?? false
-        if farFromCentroid || uncovered || c.unrepresented { reasons.append(.farFromSameClassTrainingData) }
+        let top = c.prediction.topClass
+        let clustering = [
+            c.neighbourClass.map { $0 != top } ?? false, c.spreadingClass.map { $0 != top } ?? false,
+            Self.committeeDisagrees(c.committeeClasses, with: top, dissent: configuration.committeeDissent),
+        ].filter { $0 }.count
+        let distance = [c.relativeDistance.map { $0 > 1 } ?? false, c.labelCoverage.map { $0 < 0 } ?? false, c.unrepresented]
+            .filter { $0 }.count
+        if clustering + distance >= configuration.corroboration {
+            if clustering > 0 { reasons.append(.clusteringDisagrees) }
+            if distance > 0 { reasons.append(.farFromSameClassTrainingData) }
+        }
         let area = Double(c.width * c.height), aspect = Double(c.width) / Double(max(c.height, 1))
         if area < areaRange.lowerBound / configuration.areaTolerance || area > areaRange.upperBound * configuration.areaTolerance {
             reasons.append(.resolutionOutlier)

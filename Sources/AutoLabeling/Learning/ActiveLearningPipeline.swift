@@ -69,6 +69,9 @@ public struct ActiveLearningPipeline: Sendable {
     /// Loss weight of a labeled sample a person confirmed as a hard example (the service uses
     /// confirmed hard examples "during subsequent model training"); other labels weigh 1.
     public var hardExampleWeight = 2.0
+    /// Doubts of reasons 2 and 3 that must agree before they make an auto label hard
+    /// (``HardExampleDetector/Configuration/corroboration``).
+    public var doubtCorroboration = 2
 
     public init(seed: UInt64 = 0x5EED, neighbours: Int = 5, spreadingNeighbours: Int = 10, spreadingAlpha: Double = 0.9) {
         self.init(
@@ -158,7 +161,8 @@ public struct ActiveLearningPipeline: Sendable {
             z: coverageZ)
         let seedCounts = Self.counts(of: labels, classCount: classCount)
         var detector = HardExampleDetector(
-            configuration: .init(targetAccuracy: targetAccuracy), trainingSizes: labeled.map { ($0.width, $0.height) })
+            configuration: Self.hardExampleConfiguration(targetAccuracy: targetAccuracy, corroboration: doubtCorroboration),
+            trainingSizes: labeled.map { ($0.width, $0.height) })
         detector.calibrate(heldOut: trained.heldOut.map { held in
             let i = held.labeledIndex
             return (
@@ -225,6 +229,13 @@ public struct ActiveLearningPipeline: Sendable {
         metrics["confirmed_hard_examples_weighted"] = Double(confirmedHard.filter { labels.indices.contains($0) }.count)
         metrics["hard_example_weight"] = hardExampleWeight
         return Output(predictions: predictions, findings: findings, calibration: detector.calibration, metrics: metrics)
+    }
+
+    /// The hard-example rules of a task: the defaults with `corroboration` doubts needed for reasons 2 and 3.
+    static func hardExampleConfiguration(targetAccuracy: Double, corroboration: Int) -> HardExampleDetector.Configuration {
+        var configuration = HardExampleDetector.Configuration(targetAccuracy: targetAccuracy)
+        configuration.corroboration = max(1, corroboration)
+        return configuration
     }
 
     /// How many of `labels` fall in each class `0..<classCount`.
