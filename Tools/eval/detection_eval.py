@@ -231,6 +231,10 @@ def hog_peer(train, targets, labels, seed):
     return {item["file"]: scan(grey(item["file"])) for item in targets}
 
 
+# Bump when hog_peer or the sets change: cached peer boxes of another version are not reused.
+PEER_VERSION = 1
+
+
 def main():
     seed = int(os.environ.get("SEED", "7"))
     algorithm = os.environ.get("ALGORITHM", "fast")
@@ -274,9 +278,19 @@ def main():
         targets = [image for image in images if not image["labeled"]]
         train = [image for image in images if image["labeled"]]
         result["target_images"] += len(targets)
-        peer_started = time.time()
-        peer = hog_peer(train, targets, set_labels, seed)
-        peer_seconds = time.time() - peer_started
+        # The peer depends on the seed and the sets only: its boxes are kept in CACHE, so running
+        # another build of LabelLedger on the same seed does not train it again.
+        peer_file = os.path.join(cache, "detection-peer", f"{name}-seed{seed}-{PEER_VERSION}.json")
+        if os.path.exists(peer_file):
+            peer, peer_seconds = json.load(open(peer_file))
+            peer = {os.path.join(images_dir, os.path.basename(f)): v for f, v in peer.items()}
+        else:
+            peer_started = time.time()
+            peer = hog_peer(train, targets, set_labels, seed)
+            peer_seconds = time.time() - peer_started
+            os.makedirs(os.path.dirname(peer_file), exist_ok=True)
+            json.dump([{os.path.basename(f): v for f, v in peer.items()}, peer_seconds], open(peer_file + ".part", "w"))
+            os.replace(peer_file + ".part", peer_file)
         indexed = list(enumerate(targets))
         non_hard = [(i, t) for i, t in indexed if not by_file[t["file"]]["hard"]]
         ours_boxes = {t["file"]: by_file[t["file"]]["boxes"] for t in targets}

@@ -62,7 +62,10 @@ public struct BuiltInDetector: Sendable {
             negativesPerBox = 12
             miningRounds = accurate ? 2 : 1
             tileSide = 512
-            inverseRegularization = 1
+            // Strong enough that scores stay below 1: with weak regularisation the separable
+            // training windows drove most logits past the point where a probability is exactly
+            // 1, and boxes of score 1 cannot be ranked (keep threshold, suppression, mAP).
+            inverseRegularization = 0.1
             iterations = accurate ? 150 : 100
             overlap = 0.4
         }

@@ -60,10 +60,75 @@ public struct DetectionPipeline: Sendable {
         public var metrics: [String: Double]
     }
 
+    /// Runs the task: one detector per label group (``LabelGroups``), each target image routed to
+    /// the group of its nearest labeled images; with one group, one detector for every image.
+    /// Metrics of several groups are summed (counts) and, per group `k`, prefixed `group_k_`.
     public func run(
         labeled: [BuiltInDetector.LabeledImage], classCount: Int, targetCount: Int,
         loadTarget: (Int) throws -> DecodedImage, algorithm: AutoLabelAlgorithm, targetAccuracy: Double,
         shouldStop: @Sendable () -> Bool = { false }
+    ) throws -> Output {
+        let groups = LabelGroups(labeled: labeled, classCount: classCount)
+        guard groups.count > 1 else {
+            var output = try runGroup(
+                labeled: labeled, classCount: classCount, targetCount: targetCount, loadTarget: loadTarget, algorithm: algorithm,
+                targetAccuracy: targetAccuracy, shouldStop: shouldStop)
+            output.metrics["label_groups"] = 1
+            return output
+        }
+        var routed = [[Int]](repeating: [], count: groups.count)
+        for t in 0..<targetCount {
+            if shouldStop() { throw CancellationError() }
+            routed[groups.group(of: try loadTarget(t))].append(t)
+        }
+        var targets = [TargetResult?](repeating: nil, count: targetCount)
+        var metrics: [String: Double] = ["label_groups": Double(groups.count)]
+        for g in 0..<groups.count {
+            let members = groups.labeledImages(of: g)
+            let classes = groups.classes(of: g)
+            let local = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+            let images = members.map { i in
+                var item = labeled[i]
+                item.boxes = item.boxes.compactMap { box in
+                    guard let c = local[box.classIndex] else { return nil }
+                    var out = box
+                    out.classIndex = c
+                    return out
+                }
+                return item
+            }
+            let output = try runGroup(
+                labeled: images, classCount: classes.count, targetCount: routed[g].count, loadTarget: { try loadTarget(routed[g][$0]) },
+                algorithm: algorithm, targetAccuracy: targetAccuracy, shouldStop: shouldStop)
+            for (k, result) in output.targets.enumerated() {
+                var global = result
+                global.boxes = result.boxes.map { box in
+                    var out = box
+                    out.classIndex = classes[box.classIndex]
+                    return out
+                }
+                targets[routed[g][k]] = global
+            }
+            for (key, value) in output.metrics {
+                metrics["group_\(g)_\(key)"] = value
+                if Self.summedMetrics.contains(key) || key.hasPrefix("hard_reason_") { metrics[key, default: 0] += value }
+            }
+            metrics["group_\(g)_target_images"] = Double(routed[g].count)
+        }
+        return Output(targets: targets.map { $0! }, metrics: metrics)
+    }
+
+    /// Count metrics that add up over label groups.
+    static let summedMetrics: Set<String> = [
+        "training_boxes", "training_windows", "positive_windows", "mined_negative_windows", "held_out_images", "self_trained_images",
+        "auto_boxes", "samples_without_boxes",
+    ]
+
+    /// One detector, its committee and thresholds for `labeled` (classes `0..<classCount`) and its targets.
+    func runGroup(
+        labeled: [BuiltInDetector.LabeledImage], classCount: Int, targetCount: Int,
+        loadTarget: (Int) throws -> DecodedImage, algorithm: AutoLabelAlgorithm, targetAccuracy: Double,
+        shouldStop: @Sendable () -> Bool
     ) throws -> Output {
         let configuration = BuiltInDetector.Configuration(algorithm: algorithm, seed: seed)
         let detector = BuiltInDetector(configuration: configuration)
