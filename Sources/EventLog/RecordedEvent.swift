@@ -55,8 +55,16 @@ public struct RecordedEvent: Sendable, Equatable {
 }
 
 extension Date {
-    /// Microseconds since 1970, the log's clock resolution.
-    var micros: Int64 { Int64((timeIntervalSince1970 * 1_000_000).rounded()) }
+    /// Microseconds since 1970, the log's clock resolution. A date beyond what 64 bits of
+    /// microseconds hold (about 292,000 years either side of 1970; a client may ask for
+    /// the year 20002000000000000000000026) saturates: it lies after, or before, every event.
+    var micros: Int64 {
+        let value = (timeIntervalSince1970 * 1_000_000).rounded()
+        guard !value.isNaN else { return 0 }
+        if value >= 0x1p63 { return .max }
+        if value < -0x1p63 { return .min }
+        return Int64(value)
+    }
     init(micros: Int64) { self.init(timeIntervalSince1970: Double(micros) / 1_000_000) }
 }
 

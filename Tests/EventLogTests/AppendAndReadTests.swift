@@ -150,6 +150,12 @@ import TestSupport
         #expect(try log.position(at: middle) == 2)
         #expect(try log.position(at: Date()) == 3)
         #expect(try log.position(at: Date(timeIntervalSince1970: 0)) == 0)
+        // Dates beyond 64 bits of microseconds lie after or before every event (before: the
+        // conversion trapped, taking the server down on `as_of_time=20002000…-11-24T08:00:00Z`,
+        // found by Fuzz/FuzzHTTPQuery).
+        #expect(try log.position(at: Date(timeIntervalSince1970: 1e300)) == 3)
+        #expect(try log.position(at: .distantFuture) == 3)
+        #expect(try log.position(at: Date(timeIntervalSince1970: -1e300)) == 0)
         let events = try await log.allEvents()
         #expect(events[0].recordedAt <= events[2].recordedAt)
     }
