@@ -8,6 +8,9 @@ public struct LedgerRequestContext: RequestContext {
     /// Set by ``AuthMiddleware``; nil only on public routes (`/health`).
     public var identity: APIIdentity?
 
+    /// Every wire struct a route returns is written by the API's one JSON writer.
+    public var responseEncoder: WireResponseEncoder { WireResponseEncoder() }
+
     public init(source: Source) {
         coreContext = .init(source: source)
         identity = nil

@@ -57,6 +57,9 @@ public final class DatasetService: Sendable {
     /// How many dataset sessions are held in memory now (at most ``maxSessions``).
     public var sessionCount: Int { sessions.withLock { $0.count } }
 
+    /// How many model registries are held in memory now (each loaded by its first use).
+    public var registryCount: Int { registries.withLock { $0.count } }
+
     func registry(ofProject project: String?) -> ModelRegistrySession {
         let stream = StreamNames.modelRegistry(ofProject: project)
         return registries.withLock { registries in

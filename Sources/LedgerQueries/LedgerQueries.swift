@@ -88,15 +88,35 @@ public struct LedgerQueries: Sendable {
         return found
     }
 
+    /// The tombstone of a deleted dataset (who deleted it, when), or nil: what a read answers
+    /// 404 with, without loading the dataset's aggregate.
+    public func deletion(of dataset: DatasetID) async throws(QueryError) -> DeletedDataset? {
+        try await projection { queries throws(ProjectionError) in try queries.deletion(of: dataset) }
+    }
+
+    // MARK: - Auto-labeling settings
+
+    /// The dataset's continuous-mode setting (nil: never configured).
+    public func continuousSetting(of dataset: DatasetID) async throws(QueryError) -> ContinuousAutoLabelingConfigured? {
+        try await projection { queries throws(ProjectionError) in try queries.continuousSetting(of: dataset) }
+    }
+
+    /// The pre-labeling models registered for `project` (nil: the server-wide registry), by
+    /// name then version.
+    public func models(project: String?) async throws(QueryError) -> [ModelView] {
+        let registry = StreamNames.modelRegistry(ofProject: project)
+        return try await projection { queries throws(ProjectionError) in try queries.models(inRegistry: registry) }
+    }
+
     // MARK: - Samples
 
-    /// One page of a tab as the API's JSON array (``Projections/SampleDocumentPage``), now or as
-    /// of `position`.
+    /// One page of a tab (read-model values and the dataset's labeling type), now or as of
+    /// `position`.
     /// - Throws: ``QueryError/projection(_:)`` with ``Projections/ProjectionError/datasetNotFound(_:)``
     ///   when the dataset is unknown (now), ``QueryError/datasetNotFound(dataset:position:)``
     ///   when it did not exist then.
-    public func samples(_ query: SampleQuery, asOf position: UInt64? = nil) async throws(QueryError) -> SampleDocumentPage {
-        try await read(query.dataset, asOf: position) { queries throws(ProjectionError) in try queries.sampleDocuments(query) }
+    public func samples(_ query: SampleQuery, asOf position: UInt64? = nil) async throws(QueryError) -> TabPage {
+        try await read(query.dataset, asOf: position) { queries throws(ProjectionError) in try queries.tab(query) }
     }
 
     /// Whether any sample of `dataset` has `labeler` (now, or as of `position`).
@@ -104,9 +124,11 @@ public struct LedgerQueries: Sendable {
         try await read(dataset, asOf: position) { queries throws(ProjectionError) in try queries.hasLabeler(labeler, in: dataset) }
     }
 
-    /// One sample as the API's JSON object, or nil.
-    public func sampleDocument(_ id: SampleID, in dataset: DatasetID) async throws(QueryError) -> [UInt8]? {
-        try await projection { queries throws(ProjectionError) in try queries.sampleDocument(id, in: dataset) }
+    /// One sample (nil: the dataset has no such sample) with its dataset's labeling type.
+    /// - Throws: ``QueryError/projection(_:)`` with ``Projections/ProjectionError/datasetNotFound(_:)``
+    ///   when the dataset is unknown.
+    public func sample(_ id: SampleID, in dataset: DatasetID) async throws(QueryError) -> (type: LabelingType, sample: SampleView?) {
+        try await projection { queries throws(ProjectionError) in try queries.sample(id, ofDataset: dataset) }
     }
 
     // MARK: - Statistics

@@ -70,7 +70,7 @@ struct AuditApplier: EventApplier {
             guard var head = try heads.head(dataset, id, db) else { return }
             let (before, after) = body(&head)
             try heads.set(head, dataset, id, db)
-            try rows.add(id.rawValue, dataset, position, kind, before, after, db)
+            try rows.add(id.rawValue, dataset, position, kind, before, after, labeler: head.labels.first?.annotator.labeler.name, db)
             touched += 1
         }
         func relabel(_ head: inout AuditHeads.Head, _ state: SampleState, _ labels: [SampleLabel]) -> String {
@@ -99,7 +99,8 @@ struct AuditApplier: EventApplier {
                     after += ", " + StoredLabels.hardText(reasons: head.hardReasons, coefficient: mark?.coefficient)
                 }
                 try heads.set(head, dataset, sample.id, db)
-                try rows.add(sample.id.rawValue, dataset, position, "added", "", after, db)
+                try rows.add(
+                    sample.id.rawValue, dataset, position, "added", "", after, labeler: labels.first?.annotator.labeler.name, db)
                 touched += 1
             }
 
@@ -107,7 +108,7 @@ struct AuditApplier: EventApplier {
             for sample in e.samples where try heads.head(dataset, sample.id, db) != nil {
                 try heads.remove(dataset, sample.id, db)
                 try rows.add(sample.id.rawValue, dataset, position, "deleted",
-                    StoredLabels.text(sample.previousState, sample.previousLabels), "deleted", db)
+                    StoredLabels.text(sample.previousState, sample.previousLabels), "deleted", labeler: nil, db)
                 touched += 1
             }
 

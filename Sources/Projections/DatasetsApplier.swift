@@ -171,8 +171,11 @@ struct DatasetsApplier: EventApplier {
                     origin: "task:\(e.taskID)", position: position, actor: actor, db)
             }
 
-        case .datasetDeleted:
+        case .datasetDeleted(let e):
             try dropDataset(dataset, db)
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO deleted_datasets(dataset, deleted_by, deleted_at, position) VALUES (?,?,?,?)",
+                arguments: [dataset, e.by, e.at.microsecondsSince1970, Int64(position)])
 
         case .autoLabelTaskQueued, .taskStarted, .taskRunning, .taskProgressed, .taskTrainingFinished,
             .taskSucceeded, .taskFailed, .taskStopRequested, .taskStopped, .modelRegistered,

@@ -44,6 +44,9 @@ public struct HistoryEntry: Sendable, Equatable {
         /// E.g. `toBeConfirmed [dog 0.930]`; empty for `added`.
         public var before: String
         public var after: String
+        /// Who labelled the sample, as the change left it (its first visible label's
+        /// ``LabelingDomain/Labeler``); nil when it has no label.
+        public var labeler: Labeler?
     }
 
     public var position: UInt64

@@ -18,9 +18,9 @@ public enum ProjectionKind: String, Sendable, CaseIterable, Hashable, CustomStri
     /// Changes whenever the rows this projection derives from the same events change.
     public var codeVersion: Int {
         switch self {
-        case .datasets: 5  // 2: index samples_by_state_hard; 3: the audit tables moved to `audit`; 4: samples_by_dataset and samples_by_state end with score; 5: a model labeler is model:<name>:<version>
-        case .tasks: 3  // 2: result_skipped, result_skipped_samples; 3: a task's model is <name>:<version>
-        case .audit: 3  // 2: no index by recorded time; 3: models named <name>:<version> in summaries
+        case .datasets: 6  // 2: index samples_by_state_hard; 3: the audit tables moved to `audit`; 4: samples_by_dataset and samples_by_state end with score; 5: a model labeler is model:<name>:<version>; 6: deleted_datasets
+        case .tasks: 4  // 2: result_skipped, result_skipped_samples; 3: a task's model is <name>:<version>; 4: continuous_settings, models
+        case .audit: 4  // 2: no index by recorded time; 3: models named <name>:<version> in summaries; 4: audit_samples.labeler
         }
     }
 
@@ -33,9 +33,13 @@ public enum ProjectionKind: String, Sendable, CaseIterable, Hashable, CustomStri
             [
                 ("datasets", "dataset"), ("labels", "dataset, ordinal"), ("sample_stats", "dataset"),
                 ("hard_detail_stats", "dataset, reason"), ("samples", "seq"), ("sample_labels", "seq, label"),
+                ("deleted_datasets", "dataset"),
             ]
         case .tasks:
-            [("autolabel_tasks", "dataset, task_id"), ("task_events", "position, dataset, task_id")]
+            [
+                ("autolabel_tasks", "dataset, task_id"), ("task_events", "position, dataset, task_id"),
+                ("continuous_settings", "dataset"), ("models", "registry, name, version"),
+            ]
         case .audit:
             [
                 ("audit_events", "position"), ("audit_samples", "position, dataset, sample_id"),

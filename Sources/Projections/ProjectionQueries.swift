@@ -62,52 +62,28 @@ public struct ProjectionQueries: Sendable {
         return SamplePage(samples: page, nextCursor: next)
     }
 
-    /// The same page as ``samples(_:)``, rendered as the API's JSON array of samples (see
-    /// ``SampleDocument``) — straight from SQLite's rows into bytes, the HTTP listing's
-    /// hot path.
+    /// The same page as ``samples(_:)`` with the dataset's labeling type: what the API's
+    /// tab listing shows.
     /// - Throws: ``ProjectionError/datasetNotFound(_:)`` when the projection has no such dataset.
-    public func sampleDocuments(_ query: SampleQuery) throws(ProjectionError) -> SampleDocumentPage {
-        let (sql, arguments) = try Self.tabSQL(query, columns: SampleDocument.columns)
+    public func tab(_ query: SampleQuery) throws(ProjectionError) -> TabPage {
+        let (sql, arguments) = try Self.tabSQL(query, columns: "s.*")
         let generation = generation(.datasets)
-        let page: SampleDocumentPage?
+        let found: TabPage?
         do {
             // Outside a transaction: the page is one SELECT (its own snapshot) and the dataset's
             // type never changes, so BEGIN and COMMIT would buy nothing on this hot path.
-            page = try generation.pool.unsafeRead { db in
+            found = try generation.pool.unsafeRead { db in
                 guard let type = try Self.labelingType(of: query.dataset, db) else { return nil }
-                let statement = try db.cachedStatement(sql: sql)
-                try statement.setArguments(arguments)
-                let handle = statement.sqliteStatement
-                defer { sqlite3_reset(handle) }
-                var out = JSONBytes(capacity: 512 * query.limit)
-                out.append("[")
-                var count = 0
-                var lastKey: Int64 = 0
-                var more = false
-                while true {
-                    let code = sqlite3_step(handle)
-                    if code == SQLITE_DONE { break }
-                    guard code == SQLITE_ROW else {
-                        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: sql)
-                    }
-                    guard count < query.limit else {
-                        more = true
-                        break
-                    }
-                    if count > 0 { out.append(",") }
-                    SampleDocument.write(handle, type: type, into: &out)
-                    lastKey = sqlite3_column_int64(handle, 0)
-                    count += 1
-                }
-                out.append("]")
-                return SampleDocumentPage(
-                    json: out.bytes, count: count, nextCursor: more ? SampleCursor(sortKey: lastKey, order: query.order) : nil)
+                let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(Self.sampleView)
+                let page = Array(rows.prefix(query.limit))
+                let next = rows.count > query.limit ? page.last.map { SampleCursor(sortKey: $0.sortKey, order: query.order) } : nil
+                return TabPage(type: type, samples: page, nextCursor: next)
             }
         } catch {
             throw ProjectionError.wrap("datasets", error)
         }
-        guard let page else { throw .datasetNotFound(query.dataset) }
-        return page
+        guard let found else { throw .datasetNotFound(query.dataset) }
+        return found
     }
 
     private static func labelingType(of dataset: DatasetID, _ db: Database) throws -> LabelingType? {
@@ -168,7 +144,7 @@ public struct ProjectionQueries: Sendable {
         }
         if let labeler = query.labeler {
             sql += " AND s.annotated_by = ?"
-            arguments += [labeler.storageKey]
+            arguments += [labeler.name]
         }
         if let range = query.scoreRange {
             // Planner hint: a wide range matches many samples, so walking the tab in sort
@@ -201,7 +177,7 @@ public struct ProjectionQueries: Sendable {
         try read(.datasets) { db in
             try Bool.fetchOne(
                 db, sql: "SELECT EXISTS(SELECT 1 FROM samples WHERE dataset = ? AND annotated_by = ?)",
-                arguments: [dataset.rawValue, labeler.storageKey]) ?? false
+                arguments: [dataset.rawValue, labeler.name]) ?? false
         }
     }
 
@@ -214,24 +190,16 @@ public struct ProjectionQueries: Sendable {
         }
     }
 
-    /// One sample as the API's JSON object (see ``SampleDocument``), or nil.
+    /// One sample with its dataset's labeling type; the sample nil when the dataset has no
+    /// such sample.
     /// - Throws: ``ProjectionError/datasetNotFound(_:)`` when the projection has no such dataset.
-    public func sampleDocument(_ id: SampleID, in dataset: DatasetID) throws(ProjectionError) -> [UInt8]? {
-        let found: [UInt8]?? = try read(.datasets) { db in
+    public func sample(_ id: SampleID, ofDataset dataset: DatasetID) throws(ProjectionError) -> (type: LabelingType, sample: SampleView?) {
+        let found: (type: LabelingType, sample: SampleView?)? = try read(.datasets) { db in
             guard let type = try Self.labelingType(of: dataset, db) else { return nil }
-            let statement = try db.cachedStatement(
-                sql: "SELECT \(SampleDocument.columns) FROM samples s WHERE s.dataset = ? AND s.sample_id = ?")
-            try statement.setArguments([dataset.rawValue, id.rawValue])
-            let handle = statement.sqliteStatement
-            defer { sqlite3_reset(handle) }
-            let code = sqlite3_step(handle)
-            guard code == SQLITE_ROW else {
-                if code == SQLITE_DONE { return .some(nil) }
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: statement.sql)
-            }
-            var out = JSONBytes(capacity: 1024)
-            SampleDocument.write(handle, type: type, into: &out)
-            return .some(out.bytes)
+            let sample = try Row.fetchOne(
+                db, sql: "SELECT * FROM samples WHERE dataset = ? AND sample_id = ?", arguments: [dataset.rawValue, id.rawValue]
+            ).map(Self.sampleView)
+            return (type, sample)
         }
         guard let found else { throw .datasetNotFound(dataset) }
         return found
@@ -247,7 +215,7 @@ public struct ProjectionQueries: Sendable {
         return SampleView(
             dataset: DatasetID(row[1] as String), id: SampleID(row[2] as String), name: row[3],
             state: SampleState(rawValue: row[4]) ?? .unlabeled, labels: StoredLabels.decode(row[5]),
-            score: row[7], labeler: annotatedBy.map(Labeler.init(parsing:)), isHard: row[9],
+            score: row[7], labeler: annotatedBy.flatMap { Labeler($0) }, isHard: row[9],
             hardReasons: reasons.isEmpty ? [] : reasons.split(separator: ",").compactMap { Int($0).flatMap(HardReason.init(rawValue:)) },
             hardCoefficient: row[11], hardOrigin: row[12], width: row[13],
             height: row[14], channels: row[15], sourcePath: row[16],
@@ -434,7 +402,7 @@ public struct ProjectionQueries: Sendable {
             switch query.subject {
             case .sample(let id, let dataset):
                 var sql = """
-                    SELECT \(columns), a.sample_id, a.change, a.before, a.after FROM audit_samples a
+                    SELECT \(columns), a.sample_id, a.change, a.before, a.after, a.labeler FROM audit_samples a
                     JOIN audit_events e ON e.position = a.position
                     WHERE a.sample_id = ? AND a.position BETWEEN ? AND ?
                     """
@@ -447,7 +415,8 @@ public struct ProjectionQueries: Sendable {
                 return try Row.fetchAll(db, sql: sql, arguments: arguments + [query.limit]).map { row in
                     var entry = Self.historyEntry(row)
                     entry.sample = HistoryEntry.SampleChange(
-                        sampleID: SampleID(row[10] as String), change: row[11], before: row[12], after: row[13])
+                        sampleID: SampleID(row[10] as String), change: row[11], before: row[12], after: row[13],
+                        labeler: (row[14] as String?).flatMap { Labeler($0) })
                     return entry
                 }
             case .dataset(let dataset):

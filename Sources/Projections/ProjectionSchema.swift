@@ -53,6 +53,13 @@ enum ProjectionSchema {
             content_sha256 TEXT NOT NULL, usage INTEGER, added_position INTEGER NOT NULL,
             last_position INTEGER NOT NULL, last_actor TEXT NOT NULL)
         """,
+        // A deleted dataset's tombstone (its other rows are gone): who deleted it and when,
+        // so that a read can say why the dataset answers 404 without loading its aggregate.
+        """
+        CREATE TABLE deleted_datasets(
+            dataset TEXT PRIMARY KEY, deleted_by TEXT NOT NULL, deleted_at INTEGER NOT NULL,
+            position INTEGER NOT NULL) WITHOUT ROWID
+        """,
         // One row per distinct label name visible on a sample: the label-name filter.
         """
         CREATE TABLE sample_labels(
@@ -71,11 +78,12 @@ enum ProjectionSchema {
             type TEXT NOT NULL, actor TEXT NOT NULL, recorded_at INTEGER NOT NULL, command_id TEXT NOT NULL,
             correlation_id TEXT NOT NULL, summary TEXT NOT NULL, sample_count INTEGER NOT NULL)
         """,
-        // … and one row per (event, sample) it changed, with before → after.
+        // … and one row per (event, sample) it changed, with before → after and the sample's
+        // labeler after it (``Labeler/name``, NULL without a label): as `samples.annotated_by`.
         """
         CREATE TABLE audit_samples(
             sample_id TEXT NOT NULL, dataset TEXT NOT NULL, position INTEGER NOT NULL, change TEXT NOT NULL,
-            before TEXT NOT NULL, after TEXT NOT NULL, PRIMARY KEY(sample_id, dataset, position)) WITHOUT ROWID
+            before TEXT NOT NULL, after TEXT NOT NULL, labeler TEXT, PRIMARY KEY(sample_id, dataset, position)) WITHOUT ROWID
         """,
         // Each sample's label state and hard mark as the trail last left them: the "before" of
         // its next change (the `samples` rows live in another database). labels: as
@@ -147,6 +155,21 @@ enum ProjectionSchema {
             dataset TEXT NOT NULL, task_id TEXT NOT NULL, position INTEGER NOT NULL, type TEXT NOT NULL,
             status INTEGER NOT NULL, at INTEGER NOT NULL, actor TEXT NOT NULL, detail TEXT NOT NULL,
             PRIMARY KEY(dataset, task_id, position)) WITHOUT ROWID
+        """,
+        // A dataset's continuous-mode setting, as its last `ContinuousAutoLabelingConfigured`
+        // left it (new_samples 0: off). algorithm: ``LabelingDomain/AutoLabelAlgorithm`` raw value.
+        """
+        CREATE TABLE continuous_settings(
+            dataset TEXT PRIMARY KEY, new_samples INTEGER NOT NULL, algorithm INTEGER NOT NULL,
+            configured_by TEXT NOT NULL, configured_at INTEGER NOT NULL, position INTEGER NOT NULL) WITHOUT ROWID
+        """,
+        // The pre-labeling model registries: registry is the stream (`models/<project>`, or
+        // `models` for the server-wide one); command is the command line as a JSON array.
+        """
+        CREATE TABLE models(
+            registry TEXT NOT NULL, name TEXT NOT NULL, version TEXT NOT NULL, type INTEGER NOT NULL,
+            command TEXT NOT NULL, timeout_seconds INTEGER NOT NULL, registered_by TEXT NOT NULL,
+            registered_at INTEGER NOT NULL, position INTEGER NOT NULL, PRIMARY KEY(registry, name, version)) WITHOUT ROWID
         """,
     ]
 }

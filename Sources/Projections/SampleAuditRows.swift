@@ -19,6 +19,7 @@ struct SampleAuditRows {
         var change: String
         var before: String
         var after: String
+        var labeler: String?
     }
 
     /// nil: write through.
@@ -31,11 +32,11 @@ struct SampleAuditRows {
 
     mutating func add(
         _ sampleID: String, _ dataset: String, _ position: UInt64, _ change: String, _ before: String, _ after: String,
-        _ db: Database
+        labeler: String?, _ db: Database
     ) throws {
         let row = Row(
             sampleID: sampleID, dataset: dataset, position: position, order: pending.count, change: change, before: before,
-            after: after)
+            after: after, labeler: labeler)
         guard let limit else { return try Self.write(row, db) }
         pending.append(row)
         if pending.count >= limit { try flush(db) }
@@ -55,7 +56,8 @@ struct SampleAuditRows {
 
     private static func write(_ row: Row, _ db: Database) throws {
         var insert = try PositionalStatement(db, """
-            INSERT OR REPLACE INTO audit_samples(sample_id, dataset, position, change, before, after) VALUES (?,?,?,?,?,?)
+            INSERT OR REPLACE INTO audit_samples(sample_id, dataset, position, change, before, after, labeler)
+            VALUES (?,?,?,?,?,?,?)
             """)
         insert.bind(row.sampleID)
         insert.bind(row.dataset)
@@ -63,6 +65,7 @@ struct SampleAuditRows {
         insert.bind(row.change)
         insert.bind(row.before)
         insert.bind(row.after)
+        insert.bind(row.labeler)
         try insert.run(db)
     }
 }

@@ -10,6 +10,10 @@ import LabelingService
 /// event (the task's history). Mirrors `evolve`: events naming an unknown task change
 /// nothing.
 ///
+/// Beside the tasks, what auto labeling is configured with, so that reads never load an
+/// aggregate: each dataset's continuous-mode setting (`continuous_settings`) and the
+/// pre-labeling model registries (`models`, one row per registered model).
+///
 /// The per-sample events of a running task (auto-labeled, hard examples found) are most
 /// of a big log: their counter increments are summed in memory and written by
 /// ``finish(_:)`` (or before the task's next other event), and the task's status and
@@ -32,6 +36,34 @@ struct TasksApplier: EventApplier {
     private var counters: [Key: Counters] = [:]
 
     mutating func apply(_ event: RecordedEvent, _ domain: DomainEvent?, _ db: Database) throws {
+        switch domain {
+        case .continuousAutoLabelingConfigured(let e)?:
+            guard let dataset = StreamNames.datasetID(ofStream: event.streamID)?.rawValue else { return }
+            try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO continuous_settings(dataset, new_samples, algorithm, configured_by, configured_at, position)
+                VALUES (?,?,?,?,?,?)
+                """).execute(arguments: [
+                    dataset, e.newSamples, e.algorithm.rawValue, e.by, e.at.microsecondsSince1970, Int64(event.position),
+                ])
+            return
+        case .modelRegistered(let e)?:
+            // As `evolve` of the registry: the first registration of a name and version holds.
+            guard StreamNames.isModelRegistry(event.streamID) else { return }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .withoutEscapingSlashes
+            let command = String(decoding: try encoder.encode(e.commandLine), as: UTF8.self)
+            try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO models(registry, name, version, type, command, timeout_seconds, registered_by,
+                    registered_at, position)
+                VALUES (?,?,?,?,?,?,?,?,?)
+                """).execute(arguments: [
+                    event.streamID, e.model.name, e.model.version, e.type.rawValue, command, Int64(e.timeoutSeconds), e.by,
+                    e.at.microsecondsSince1970, Int64(event.position),
+                ])
+            return
+        default:
+            break
+        }
         guard let domain, let taskID = domain.taskID,
             let dataset = StreamNames.datasetID(ofStream: event.streamID)?.rawValue
         else { return }

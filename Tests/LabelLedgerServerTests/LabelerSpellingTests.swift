@@ -41,9 +41,8 @@ import TestSupport
                 let ids = ((page.json["samples"] as? [[String: Any]]) ?? []).compactMap { $0["sample_id"] as? String }
                 #expect(ids.count == (labeler.hasPrefix("model:") ? machine.count : 2), "\(labeler): \(page.text)")
             }
-            // A person may also be named by the bare user name.
-            let bare = try await Self.tab(client, dataset, labeler: "ada", token: fixture.labeler)
-            #expect(((bare.json["samples"] as? [[String: Any]]) ?? []).count == 2)
+            // One spelling: the bare user name is not how answers show a person.
+            expectError(try await Self.tab(client, dataset, labeler: "ada", token: fixture.labeler), .badRequest, "LabelLedger.API.4301")
         }
     }
 

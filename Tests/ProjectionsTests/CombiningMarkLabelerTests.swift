@@ -33,11 +33,10 @@ import Testing
         #expect(StoredLabels.decode(StoredLabels.json(labels)) == labels)
     }
 
-    @Test func labelers_round_trip_through_their_storage_key() {
+    @Test func labelers_round_trip_through_their_name() {
         for mark in Self.marks {
             for labeler in [Labeler.person(mark), .person("\(mark)ana"), .model(name: "\(mark)m", version: "\(mark)1")] {
-                #expect(Labeler(parsing: labeler.storageKey) == labeler, "\(labeler.storageKey)")
-                #expect(Labeler(filter: labeler.storageKey) == labeler)
+                #expect(Labeler(labeler.name) == labeler, "\(labeler.name)")
             }
         }
     }

@@ -25,7 +25,7 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
     /// The JSON error document, `{"error_code": "...", "error_msg": "..."}`.
     var document: Data {
         // Encoding a dictionary of two strings cannot fail.
-        (try? JSONEncoder().encode(["error_code": code, "error_msg": message])) ?? Data()
+        (try? WireWriter.encode(["error_code": code, "error_msg": message])) ?? Data()
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {

@@ -63,7 +63,6 @@ struct TaskDTO: ResponseEncodable, Sendable {
 
     /// - Parameter skipped: the samples a succeeded task skipped (``ProjectionQueries/skippedSamples(of:tasks:)``).
     init(_ task: TaskView, skipped: [SkippedSample]? = nil) {
-        let iso = ISO8601DateFormatter()
         task_id = task.id.rawValue
         task_type = task.type == .autoLabel ? "auto-label" : "pre-label"
         algorithm_type = task.algorithm == .fast ? "fast" : "accurate"
@@ -73,7 +72,7 @@ struct TaskDTO: ResponseEncodable, Sendable {
         code = task.failureCode
         message = task.failureMessage
         elapsed_time = task.elapsedMicroseconds.map { Double($0) / 1_000_000 }
-        create_time = iso.string(from: task.queuedAt.date)
+        create_time = WireWriter.time(task.queuedAt.date)
         metrics = task.metrics
         result = Result(
             total_sample_count: task.result?.totalSamples ?? task.total ?? 0,
@@ -86,7 +85,7 @@ struct TaskDTO: ResponseEncodable, Sendable {
                 ? nil : (skipped ?? []).map { SkippedSampleDTO(sample_id: $0.sampleID.rawValue, reason: $0.reason) },
             events: task.phases.map { Phase(name: $0.name, status: $0.status) })
         history = task.events.map {
-            Event(position: $0.position, type: $0.type, status: $0.status.rawValue, time: iso.string(from: $0.at.date), actor: $0.actor, detail: $0.detail)
+            Event(position: $0.position, type: $0.type, status: $0.status.rawValue, time: WireWriter.time($0.at.date), actor: $0.actor, detail: $0.detail)
         }
     }
 }
@@ -117,6 +116,6 @@ struct ContinuousAutoLabelingResponse: ResponseEncodable, Sendable {
         new_sample_threshold = setting?.newSamples ?? 0
         algorithm_type = setting?.algorithm == .fast ? "fast" : "accurate"
         configured_by = setting?.by
-        configured_at = setting.map { ISO8601DateFormatter().string(from: $0.at.date) }
+        configured_at = setting.map { WireWriter.time($0.at.date) }
     }
 }

@@ -105,10 +105,8 @@ struct AdminRoutes: Sendable {
                 await work { continuation.yield($0) }
                 continuation.finish()
             }()
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
             for await record in records {
-                var line = ByteBuffer(bytes: try encoder.encode(record))
+                var line = ByteBuffer(bytes: try WireWriter.encode(record))
                 line.writeString("\n")
                 try await writer.write(line)
             }

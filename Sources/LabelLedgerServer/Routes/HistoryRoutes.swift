@@ -15,8 +15,9 @@ struct HistoryRoutes: Sendable {
 
     static func entry(_ e: HistoryEntry) -> SampleRoutes.HistoryResponse.Entry {
         .init(
-            position: e.position, time: ISO8601DateFormatter().string(from: e.recordedAt), actor: e.actor, event: e.type,
-            change: e.sample?.change ?? e.summary, before: e.sample?.before, after: e.sample?.after, command_id: e.commandID)
+            position: e.position, time: WireWriter.time(e.recordedAt), actor: e.actor, event: e.type,
+            change: e.sample?.change ?? e.summary, before: e.sample?.before, after: e.sample?.after, command_id: e.commandID,
+            labeler: e.sample?.labeler?.name)
     }
 
     @Sendable func datasetHistory(_ request: Request, context: LedgerRequestContext) async throws -> SampleRoutes.HistoryResponse {
@@ -25,7 +26,7 @@ struct HistoryRoutes: Sendable {
         let query = request.uri.queryParameters
         func date(_ key: String) throws -> Date? {
             guard let raw = query[key[...]] else { return nil }
-            guard let value = ISO8601DateFormatter().date(from: String(raw)) else { throw APIError.badRequest("\(key) must be ISO 8601") }
+            guard let value = WireWriter.parseTime(raw) else { throw APIError.badRequest("\(key) must be ISO 8601") }
             return value
         }
         let limit = try query["limit"].map { guard let v = Int($0), (1...10_000).contains(v) else { throw APIError.badRequest("limit must be 1…10000") }; return v } ?? 1000

@@ -3,6 +3,8 @@ import Hummingbird
 import LabelingDomain
 import LabelingService
 import LedgerComposition
+import LedgerQueries
+import Projections
 
 /// The pre-labeling model registry: `/v2/{project_id}/models`.
 ///
@@ -39,8 +41,11 @@ struct ModelRoutes: Sendable {
     @Sendable func list(_ request: Request, context: LedgerRequestContext) async throws -> ModelList {
         let project = try context.parameters.require("project_id")
         _ = try context.require(.labeler, project: project)
-        let registry = try await support.service.models(project: project)
-        return ModelList(models: registry.models.values.sorted { $0.ref < $1.ref }.map {
+        // From the projections (settled): listing never loads the registry's aggregate.
+        try await support.runtime.settle(support.runtime.queries.head)
+        let models: [ModelView]
+        do { models = try await support.runtime.queries.models(project: project) } catch { throw APIError(error) }
+        return ModelList(models: models.map {
             ModelDTO(model_id: "\($0.ref.name):\($0.ref.version)", model_name: $0.ref.name, model_version: $0.ref.version,
                      model_type: $0.type.rawValue, command: $0.commandLine, timeout_seconds: $0.timeoutSeconds)
         })

@@ -37,28 +37,36 @@ struct RouteSupport: Sendable {
     }
 
     /// Answers a read through the query API (settled by the caller) without a trip through
-    /// the dataset's actor. When the projections know no such dataset, ``info(_:)`` says why
-    /// (never created, or deleted) with its 404.
+    /// the dataset's actor. When the projections know no such dataset, ``missing(_:)`` says
+    /// why (never created, or deleted) with its 404.
     func projected<T>(_ dataset: DatasetID, _ read: (LedgerQueries) async throws(QueryError) -> T) async throws -> T {
         do {
             return try await read(runtime.queries)
         } catch .projection(.datasetNotFound) {
-            _ = try await info(dataset)
-            throw APIError.notFound("dataset '\(Self.publicID(dataset))'")
+            throw try await missing(dataset)
         } catch {
             throw APIError(error)
         }
     }
 
     /// The dataset as the projections show it, including every write so far; 404 as
-    /// ``info(_:)`` says when they know none.
+    /// ``missing(_:)`` says when they know none.
     func overview(_ dataset: DatasetID) async throws -> DatasetOverview {
         try await runtime.settle(runtime.queries.head)
         guard let overview = try await projected(dataset, { queries throws(QueryError) in try await queries.dataset(dataset) }) else {
-            _ = try await info(dataset)
-            throw APIError.notFound("dataset '\(Self.publicID(dataset))'")
+            throw try await missing(dataset)
         }
         return overview
+    }
+
+    /// The 404 of a dataset the projections do not list, read from the projections (the
+    /// aggregate is never loaded for a read): `LabelLedger.1046` naming who deleted it and
+    /// when, or `LabelLedger.API.404` for an id that never existed.
+    func missing(_ dataset: DatasetID) async throws -> APIError {
+        let deletion: DeletedDataset?
+        do { deletion = try await runtime.queries.deletion(of: dataset) } catch { throw APIError(error) }
+        guard let deletion else { return APIError.notFound("dataset '\(Self.publicID(dataset))'") }
+        return APIError(DomainError.datasetDeleted(dataset, by: deletion.by, at: deletion.at))
     }
 
     /// The position a read asks for with `as_of_position` (a log position) or `as_of_time`
@@ -71,7 +79,7 @@ struct RouteSupport: Sendable {
             guard let value = UInt64(raw) else { throw APIError.badRequest("as_of_position must be a log position") }
             position = value
         } else if let raw = query["as_of_time"] {
-            guard let date = ISO8601DateFormatter().date(from: String(raw)) else {
+            guard let date = WireWriter.parseTime(raw) else {
                 throw APIError.badRequest("as_of_time must be ISO 8601, e.g. 2026-11-24T08:00:00Z")
             }
             do { position = try await runtime.queries.position(at: date) } catch { throw APIError(error) }
@@ -185,11 +193,7 @@ struct RouteSupport: Sendable {
     private static func fingerprint(_ request: Request) async throws -> String {
         var body = Data()
         for try await chunk in request.body { body.append(contentsOf: chunk.readableBytesView) }
-        if !body.isEmpty, let object = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]),
-            let canonical = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed])
-        {
-            body = canonical
-        }
+        if !body.isEmpty, let canonical = WireWriter.canonical(body) { body = canonical }
         var hash = SHA256()
         hash.update(data: Data("\(request.method.rawValue) \(request.uri.path)?\(request.uri.query ?? "")\n".utf8))
         hash.update(data: body)
@@ -220,7 +224,7 @@ struct RouteSupport: Sendable {
             return response
         }
         let (value, version) = try await body(key.map { "\(identity.name):\($0)" })
-        let data = try JSONEncoder().encode(value)
+        let data = try WireWriter.encode(value)
         if let key {
             try await runtime.idempotency.save(.init(status: Int(status.code), body: data, fingerprint: fingerprint), scope: scope, key: key)
         }

@@ -137,9 +137,9 @@ struct SampleRoutes: Sendable {
             dataset, tab: .toBeConfirmed, query: request.uri.queryParameters, asOf: try await support.asOfPosition(request))
     }
 
-    /// `{"samples":[…],"next_cursor":"…","position":N}`, the samples rendered by the projection
-    /// (``ProjectionQueries/sampleDocuments(_:type:)``) and spliced in as they are; with
-    /// `asOf`, the page as it was at that position (`position` is then that position).
+    /// `{"next_cursor":"…","position":N,"samples":[…]}`, the query API's samples written by
+    /// ``WireWriter/tabPage(_:type:nextCursor:position:)``; with `asOf`, the page as it was at
+    /// that position (`position` is then that position).
     private func page(_ dataset: DatasetID, tab: SampleTab, query: Parameters, asOf: UInt64?) async throws -> Response {
         func int(_ key: String, _ fallback: Int) throws -> Int {
             guard let raw = query[key[...]] else { return fallback }
@@ -175,9 +175,9 @@ struct SampleRoutes: Sendable {
             sampleQuery.hard = hard == "1"
         }
         if let text = conditions["labeler"] {
-            guard let labeler = Labeler(filter: text) else {
+            guard let labeler = Labeler(text) else {
                 throw APIError.badRequest(
-                    "labeler '\(text)' is not person:<user>, a user name, active-learning or model:<name>:<version>",
+                    "labeler '\(text)' is not a labeler as answers show it: person:<user>, active-learning or model:<name>:<version>",
                     code: "LabelLedger.API.4301")
             }
             sampleQuery.labeler = labeler
@@ -192,35 +192,29 @@ struct SampleRoutes: Sendable {
         let page = try await support.projected(dataset) { [sampleQuery] queries throws(QueryError) in
             try await queries.samples(sampleQuery, asOf: asOf)
         }
-        if page.count == 0, let labeler = sampleQuery.labeler,
+        if page.samples.isEmpty, let labeler = sampleQuery.labeler,
             try await !support.projected(dataset, { queries throws(QueryError) in try await queries.hasLabeler(labeler, in: dataset, asOf: asOf) })
         {
             throw APIError.badRequest(
                 "no sample of this dataset has the labeler '\(labeler)'; a model is named model:<name>:<version>",
                 code: "LabelLedger.API.4301")
         }
-        var body = ByteBuffer()
-        body.reserveCapacity(page.json.count + 80)
-        body.writeString("{\"samples\":")
-        body.writeBytes(page.json)
-        if let next = page.nextCursor {
-            // A token is `s<digits>.<asc|desc>`: nothing to escape.
-            body.writeString(",\"next_cursor\":\"\(next.token)\"")
-        }
-        body.writeString(",\"position\":\(head)}")
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
+        var out = WireWriter(capacity: 512 * max(page.samples.count, 1))
+        out.tabPage(page.samples, type: page.type, nextCursor: page.nextCursor, position: head)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: out.buffer))
     }
 
     @Sendable func get(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let (dataset, _) = try support.datasetID(context)
         let id = try context.parameters.require("sample_id")
         try await support.runtime.settle(support.runtime.queries.head)
-        guard let document = try await support.projected(dataset, { queries throws(QueryError) in
-            try await queries.sampleDocument(SampleID(id), in: dataset)
-        }) else {
-            throw APIError.notFound("sample '\(id)'")
+        let found = try await support.projected(dataset) { queries throws(QueryError) in
+            try await queries.sample(SampleID(id), in: dataset)
         }
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
+        guard let sample = found.sample else { throw APIError.notFound("sample '\(id)'") }
+        var out = WireWriter(capacity: 1024)
+        out.sample(sample, type: found.type)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: out.buffer))
     }
 
     struct HistoryResponse: ResponseEncodable {
@@ -233,6 +227,9 @@ struct SampleRoutes: Sendable {
             var before: String?
             var after: String?
             var command_id: String
+            /// Who labelled the sample as this change left it (``LabelingDomain/Labeler``), as
+            /// the sample's own `labeler` shows it; sample histories only.
+            var labeler: String?
         }
         var entries: [Entry]
     }

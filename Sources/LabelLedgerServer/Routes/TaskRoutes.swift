@@ -23,7 +23,14 @@ struct TaskRoutes: Sendable {
 
     @Sendable func continuousSetting(_ request: Request, context: LedgerRequestContext) async throws -> ContinuousAutoLabelingResponse {
         let (dataset, _) = try support.datasetID(context)
-        return ContinuousAutoLabelingResponse(try await support.info(dataset).continuousAutoLabeling)
+        _ = try await support.overview(dataset)
+        return ContinuousAutoLabelingResponse(try await continuousSetting(dataset))
+    }
+
+    /// The setting as the projections hold it (settled by the caller): a read never loads the
+    /// dataset's aggregate.
+    private func continuousSetting(_ dataset: DatasetID) async throws -> ContinuousAutoLabelingConfigured? {
+        do { return try await support.runtime.queries.continuousSetting(of: dataset) } catch { throw APIError(error) }
     }
 
     /// Sets the dataset's continuous mode (a `ContinuousAutoLabelingConfigured` event); the
@@ -43,7 +50,8 @@ struct TaskRoutes: Sendable {
                 .configureContinuousAutoLabeling(
                     newSamples: body.new_sample_threshold, algorithm: algorithm, by: identity.name, at: .now),
                 on: dataset, identity: identity, commandID: commandID, ifMatch: ifMatch)
-            return (ContinuousAutoLabelingResponse(try await support.info(dataset).continuousAutoLabeling), outcome.version)
+            // `execute` waited for the projections to include the command.
+            return (ContinuousAutoLabelingResponse(try await continuousSetting(dataset)), outcome.version)
         }
     }
 

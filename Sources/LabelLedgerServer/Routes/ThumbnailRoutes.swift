@@ -56,7 +56,7 @@ struct ThumbnailRoutes: Sendable {
         }
         switch answer {
         case nil:
-            _ = try await support.info(dataset)
+            _ = try await support.overview(dataset)
             throw APIError.notFound("sample '\(sampleID.rawValue)'")
         case let .unchanged(tag)?:
             return Response(status: .notModified, headers: [.eTag: "\"\(tag)\"", .cacheControl: "private, no-cache"])
