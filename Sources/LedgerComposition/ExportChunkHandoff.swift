@@ -31,6 +31,13 @@ final class ExportChunkHandoff: Sendable {
         space = DispatchSemaphore(value: self.capacity)
     }
 
+    /// libdispatch traps when a semaphore is freed with fewer permits than it was made with
+    /// (here: chunks dropped by ``abandon()`` or left unread never gave theirs back); topping it
+    /// up first makes any end of an export safe.
+    deinit {
+        for _ in 0..<capacity { space.signal() }
+    }
+
     /// Bytes sent so far (waiting or taken).
     var bytesProduced: UInt64 { state.withLock { $0.produced } }
 
