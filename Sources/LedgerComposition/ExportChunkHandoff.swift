@@ -85,15 +85,17 @@ final class ExportChunkHandoff: Sendable {
     // MARK: - The reader's side
 
     /// The next chunk, nil at the end; rethrows the maker's error. Cancelling the waiting
-    /// task abandons the export.
+    /// task abandons the export; after ``abandon()`` it always throws `CancellationError`.
     func next() async throws -> [UInt8]? {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[UInt8]?, any Error>) in
                 enum Now { case chunk([UInt8]), end(Result<Void, InterchangeError>), abandoned, wait }
                 let now = state.withLock { state -> Now in
+                    // Abandoned first: once the reader stopped, it gets CancellationError
+                    // whether or not the maker has noticed (and ended with exportAbandoned).
+                    if state.abandoned { return .abandoned }
                     if !state.chunks.isEmpty { return .chunk(state.chunks.removeFirst()) }
                     if let end = state.end { return .end(end) }
-                    if state.abandoned { return .abandoned }
                     state.waiter = continuation
                     return .wait
                 }

@@ -30,3 +30,17 @@ struct ExportChunkHandoffTests {
         #expect(try await handoff.next() == nil)
     }
 }
+
+extension ExportChunkHandoffTests {
+    /// After the reader stops, it is told so (`CancellationError`) even when the maker has
+    /// already noticed and ended with its own error: before, the order in which the two sides
+    /// saw the abandonment decided which error the reader got.
+    @Test func a_stopped_reader_gets_cancellation_even_after_the_maker_ended() async throws {
+        let handoff = ExportChunkHandoff(capacity: 2)
+        try handoff.send([1])
+        handoff.abandon()
+        #expect(throws: (any Error).self) { try handoff.send([2]) }
+        handoff.finish(.exportAbandoned(reason: "its reader stopped reading"))
+        await #expect(throws: CancellationError.self) { _ = try await handoff.next() }
+    }
+}
