@@ -21,7 +21,9 @@ import Synchronization
 ///   expected version; a conflict with another writer re-decides on the newer state.
 /// - A repeated `commandID` appends nothing (the log's idempotency).
 /// - A dataset of any size starts from its latest valid snapshot plus the events after it;
-///   snapshots are written every `snapshotEvery` events, off the command path.
+///   snapshots are written off the command path whenever the events since the last one
+///   touched `snapshotEvery` samples (``SnapshotRule``: an event touching none counts one),
+///   by commands or by a load that replayed that many.
 /// - At most ``maxSessions`` datasets are held in memory: touching one more evicts the one
 ///   used least recently (its next command loads it again from its snapshot and log). A
 ///   command still running on an evicted session finishes there; should a new session of
@@ -30,7 +32,8 @@ import Synchronization
 ///   models registered for project `P`; a dataset without a project only the server-wide
 ///   ones (``StreamNames/modelRegistry(ofProject:)``).
 public final class DatasetService: Sendable {
-    public let log: EventLog
+    /// The log, whatever engine keeps it (the embedded one, or PostgreSQL shared by several nodes).
+    public let log: any EventStore
     public let snapshots: SnapshotStore
     public let snapshotEvery: UInt64
     /// The most dataset sessions held at once (least recently used ones are evicted).
@@ -39,7 +42,7 @@ public final class DatasetService: Sendable {
     /// The model registries by stream (one per project, plus the server-wide one).
     private let registries = Mutex<[String: ModelRegistrySession]>([:])
 
-    public init(log: EventLog, snapshotDirectory: URL, snapshotEvery: UInt64 = 50_000, maxSessions: Int = 1_000) {
+    public init(log: any EventStore, snapshotDirectory: URL, snapshotEvery: UInt64 = 50_000, maxSessions: Int = 1_000) {
         self.log = log
         self.snapshots = SnapshotStore(directory: snapshotDirectory)
         self.snapshotEvery = snapshotEvery
@@ -141,6 +144,12 @@ public final class DatasetService: Sendable {
     @discardableResult
     public func snapshot(_ dataset: DatasetID) async throws -> UInt64 {
         try await session(dataset).snapshotNow()
+    }
+
+    /// Returns once the dataset's background snapshot, if one is being written, is written
+    /// (for tests and benchmarks: snapshots are written off the command path).
+    public func snapshotSettled(_ dataset: DatasetID) async {
+        await session(dataset).snapshotSettled()
     }
 
     /// How the dataset's state was loaded: from which snapshot, and how many events were replayed.

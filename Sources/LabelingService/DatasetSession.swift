@@ -16,14 +16,20 @@ import LabelingDomain
 actor DatasetSession {
     let datasetID: DatasetID
     let stream: String
-    let log: EventLog
+    let log: any EventStore
+    /// The embedded log when `log` is one: its reads are synchronous and never suspend.
+    let embedded: EventLog?
     let snapshots: SnapshotStore
     let snapshotEvery: UInt64
 
     private var state = DatasetState()
     private var loaded = false
     private var lastSnapshotVersion: UInt64 = 0
+    /// Units of work (``SnapshotRule/weight(of:)``) of the events in `state` after the last
+    /// snapshot written or loaded.
+    private var unitsSinceSnapshot: UInt64 = 0
     private var snapshotInFlight = false
+    private var snapshotWaiters: [CheckedContinuation<Void, Never>] = []
     /// How the state was loaded, for tests and the bench.
     private(set) var loadReport: LoadReport?
 
@@ -33,25 +39,29 @@ actor DatasetSession {
         var replayedEvents: Int
     }
 
-    init(datasetID: DatasetID, log: EventLog, snapshots: SnapshotStore, snapshotEvery: UInt64) {
+    init(datasetID: DatasetID, log: any EventStore, snapshots: SnapshotStore, snapshotEvery: UInt64) {
         self.datasetID = datasetID
         self.stream = StreamNames.dataset(datasetID)
         self.log = log
+        self.embedded = log as? EventLog
         self.snapshots = snapshots
         self.snapshotEvery = snapshotEvery
     }
 
+    /// When snapshots are written: every `snapshotEvery` units of work (samples touched).
+    var snapshotRule: SnapshotRule { SnapshotRule(every: snapshotEvery) }
+
     /// The state including every durable event of the stream.
     func current() async throws(ServiceError) -> DatasetState {
         await waitForDurableState()
-        try catchUp()
+        try await catchUp()
         return state
     }
 
     /// The dataset without its samples (nil if it was never created; deleted ones included).
     func info() async throws(ServiceError) -> DatasetInfo? {
         await waitForDurableState()
-        try catchUp()
+        try await catchUp()
         return state.isCreated ? DatasetInfo(state) : nil
     }
 
@@ -135,7 +145,7 @@ actor DatasetSession {
     /// appends the events of all as one multi-append, then answers each.
     private func run(_ group: [QueuedCommand]) async {
         do {
-            try catchUp()
+            try await catchUp()
         } catch {
             for item in group { item.continuation.resume(returning: .failure(error)) }
             return
@@ -175,6 +185,7 @@ actor DatasetSession {
                 for (offset, event) in decision.events.enumerated() {
                     evolve(&state, event)
                     state.version = base + 1 + UInt64(offset)
+                    unitsSinceSnapshot += SnapshotRule.weight(of: event)
                 }
             }
             planned.append((index, Planned(
@@ -225,13 +236,14 @@ actor DatasetSession {
                 state = DatasetState()
                 loaded = false
                 lastSnapshotVersion = 0
+                unitsSinceSnapshot = 0
             }
             groupInFlight = false
             let readers = readersWaiting
             readersWaiting.removeAll()
             for reader in readers { reader.resume() }
             // A failed load is tried again by the next command or read.
-            try? catchUp()
+            try? await catchUp()
             // Deduplicated and stale answers name the version the stream is at now.
             for (index, _) in planned {
                 if case let .success(outcome)? = answers[index], outcome.deduplicated {
@@ -252,11 +264,30 @@ actor DatasetSession {
         .staleVersion(dataset: datasetID.rawValue, expected: expected ?? 0, actual: state.version)
     }
 
+    /// True while a catch-up runs; the ones that come meanwhile wait for it (``catchUp()``).
+    private var catchingUp = false
+    private var catchUpWaiters: [CheckedContinuation<Void, Never>] = []
+
     /// Loads on first use, then applies any durable events newer than the state.
-    private func catchUp() throws(ServiceError) {
+    ///
+    /// On the embedded log it never suspends. On another engine it awaits its reads, so
+    /// catch-ups take turns (one at a time on this actor): no two fold the same events
+    /// into the state, and a group is decided only after the one running has finished.
+    private func catchUp() async throws(ServiceError) {
+        while catchingUp { await withCheckedContinuation { catchUpWaiters.append($0) } }
+        catchingUp = true
+        defer {
+            catchingUp = false
+            let waiters = catchUpWaiters
+            catchUpWaiters.removeAll()
+            for waiter in waiters { waiter.resume() }
+        }
         if !loaded {
             var report = LoadReport(snapshotVersion: nil, rejection: nil, replayedEvents: 0)
-            switch snapshots.load(datasetID, log: log) {
+            let loadedSnapshot = if let embedded { snapshots.load(datasetID, log: embedded) } else {
+                await snapshots.load(datasetID, store: log)
+            }
+            switch loadedSnapshot {
             case let .success(snapshot):
                 state = snapshot.state
                 lastSnapshotVersion = snapshot.version
@@ -265,54 +296,100 @@ actor DatasetSession {
                 report.rejection = rejection
             }
             loaded = true
-            report.replayedEvents = try applyNewEvents()
+            unitsSinceSnapshot = 0
+            let replayed = try await applyNewEvents()
+            report.replayedEvents = replayed.events
             loadReport = report
             // Deleted before snapshots were removed on deletion, or before a crash let it go.
             if state.isDeleted, report.snapshotVersion != nil { snapshots.remove(datasetID) }
+            // A load that replayed a snapshot's worth saves one, so the next load need not.
+            if let last = replayed.last { snapshotIfDue(lastPosition: last.position, lastEventID: last.eventID) }
             return
         }
-        if log.version(of: stream) > state.version { _ = try applyNewEvents() }
+        // The embedded log answers the version from memory; another engine reads the page anyway.
+        if embedded.map({ $0.version(of: stream) > state.version }) ?? true {
+            let caught = try await applyNewEvents()
+            if let last = caught.last { snapshotIfDue(lastPosition: last.position, lastEventID: last.eventID) }
+        }
     }
 
-    private func applyNewEvents() throws(ServiceError) -> Int {
-        try DatasetStream.fold(datasetID, in: log, into: &state)
+    /// Folds the stream's events after `state.version` into `state`, counting their units:
+    /// in place from the embedded log; from another engine a page at a time (each page read,
+    /// then folded without suspending).
+    /// - Returns: how many events were applied, and the position and id of the last one.
+    private func applyNewEvents() async throws(ServiceError) -> (events: Int, last: (position: UInt64, eventID: UUID)?) {
+        var last: (position: UInt64, eventID: UUID)?
+        var units: UInt64 = 0
+        func take(_ recorded: RecordedEvent, _ event: DomainEvent) {
+            evolve(&state, event)
+            state.version = recorded.streamVersion
+            units += SnapshotRule.weight(of: event)
+            last = (recorded.position, recorded.eventID)
+        }
+        var count = 0
+        if let embedded {
+            count = try DatasetStream.forEach(in: embedded, stream: stream, fromVersion: state.version + 1, take)
+        } else {
+            while true {
+                let page = try await DatasetStream.page(of: log, stream: stream, fromVersion: state.version + 1)
+                count += try DatasetStream.apply(page, after: state.version, take)
+                if page.count < DatasetStream.pageSize { break }
+            }
+        }
+        unitsSinceSnapshot += units
+        return (count, last)
     }
 
-    /// Saves a snapshot off the actor once `snapshotEvery` events have passed since the last.
+    /// Saves a snapshot off the actor once the events since the last carry `snapshotEvery`
+    /// units of work (see ``SnapshotRule``). `lastPosition`/`lastEventID` name the stream's
+    /// event at `state.version`.
     private func snapshotIfDue(lastPosition: UInt64, lastEventID: UUID) {
         if state.isDeleted {
             snapshots.remove(datasetID)
             return
         }
-        guard !snapshotInFlight, state.version - lastSnapshotVersion >= snapshotEvery else { return }
+        guard !snapshotInFlight, snapshotRule.isDue(unitsSinceSnapshot) else { return }
         snapshotInFlight = true
+        let units = unitsSinceSnapshot
+        unitsSinceSnapshot = 0
         let snapshot = DatasetSnapshot(state: state, version: state.version, position: lastPosition, eventID: lastEventID)
         let store = snapshots
         let id = datasetID
         Task.detached(priority: .background) {
             let saved = (try? store.save(snapshot, of: id)) != nil
-            await self.snapshotFinished(version: saved ? snapshot.version : nil)
+            await self.snapshotFinished(version: saved ? snapshot.version : nil, units: units)
         }
     }
 
-    private func snapshotFinished(version: UInt64?) {
+    private func snapshotFinished(version: UInt64?, units: UInt64) {
         snapshotInFlight = false
+        let waiters = snapshotWaiters
+        snapshotWaiters.removeAll()
+        for waiter in waiters { waiter.resume() }
+        // Not saved: what it would have covered still counts towards the next one.
+        if version == nil { unitsSinceSnapshot += units }
         // Saved while the deletion was being appended: the deletion's removal came first.
         if state.isDeleted { snapshots.remove(datasetID) }
         if let version { lastSnapshotVersion = max(lastSnapshotVersion, version) }
+    }
+
+    /// Returns once no snapshot is being written in the background (for tests and benchmarks).
+    func snapshotSettled() async {
+        while snapshotInFlight { await withCheckedContinuation { snapshotWaiters.append($0) } }
     }
 
     /// Writes a snapshot now (for shutdown and benchmarks); returns its version.
     @discardableResult
     func snapshotNow() async throws -> UInt64 {
         await waitForDurableState()
-        try catchUp()
-        guard state.version > 0, !state.isDeleted, let position = try log.position(ofStream: stream, version: state.version),
-            let event = try log.read(from: position, limit: 1).first
+        try await catchUp()
+        guard state.version > 0, !state.isDeleted, let position = try await log.position(ofStream: stream, version: state.version),
+            let event = try await log.read(from: position, limit: 1).first
         else { return 0 }
         try snapshots.save(
             DatasetSnapshot(state: state, version: state.version, position: position, eventID: event.eventID), of: datasetID)
         lastSnapshotVersion = state.version
+        unitsSinceSnapshot = 0
         return state.version
     }
 }
