@@ -40,6 +40,17 @@ import LabelingDomain
 ///    Held-out samples carry no committee estimate (every committee member but one saw their
 ///    label), so rule 2 never touches the held-out check of rule 1.
 ///
+/// Active learning (``ActiveLearningPipeline``) aims both rules at the target rather than past
+/// it: rule 1 chooses with z = 0 (the lowest candidate threshold whose observed held-out accuracy
+/// reaches the target), and rule 2 is the fixed ``Configuration/committeeDoubt`` of one half (a
+/// label the committee thinks more likely wrong than right). With a few labels per class, a
+/// Wilson bound on the few held-out samples reaches the target only after a long run of right
+/// predictions, so the margin threshold sat far above what the target needed; and the committee,
+/// whose members saw fewer labels than the final model, errs low, so its estimate held at the
+/// target flagged mostly right labels (README, evaluation). Neither choice touches the promise: ``Calibration/nonHardLowerBound`` is
+/// corrected for every candidate threshold however one is chosen among them, and rule 2 only adds
+/// hard marks.
+///
 /// Rule 2's doubt is the committee's, not the final model's: it is reported as reason 2 (another
 /// predictor disagrees), never as reason 1, so a label the model itself scores 0.999999 is never
 /// called "low confidence" (reason 1 always concerns the model's own probabilities, the ones its
@@ -92,6 +103,10 @@ public struct HardExampleDetector: Sendable {
         /// Doubts of reasons 2 and 3 that must agree before they make a prediction hard (at least
         /// 1; see ``structuralReasons(_:)``). The active-learning pipeline asks for 2.
         public var corroboration: Int = 1
+        /// A fixed committee estimate below which a candidate gets reason 2, in place of the pool
+        /// rule's choice (``calibrate(pool:)``); nil: the pool rule chooses. The active-learning
+        /// pipeline sets one half: a label the committee thinks more likely wrong than right.
+        public var committeeDoubt: Double? = nil
 
         public init(
             targetAccuracy: Double = 0.95, confidenceZ: Double = 1.2816, poolConfidenceZ: Double = 0,
@@ -328,11 +343,22 @@ public struct HardExampleDetector: Sendable {
 
     /// Chooses the committee-confidence threshold on the unlabeled candidates (see the type's
     /// rule 2); call after ``calibrate(heldOut:)``. Candidates without a committee estimate are
-    /// left to the other rules.
+    /// left to the other rules. With ``Configuration/committeeDoubt`` set, that is the threshold
+    /// (no choice is made); the pool figures then describe the candidates at or above it.
     public mutating func calibrate(pool: [Candidate]) {
         let estimates = pool.filter {
             structuralReasons($0).isEmpty && $0.prediction.margin >= calibration.marginThreshold
         }.compactMap(\.committeeConfidence).sorted(by: >)
+        if let fixed = configuration.committeeDoubt {
+            let accepted = estimates.filter { $0 >= fixed }
+            let n = Double(accepted.count), mean = accepted.isEmpty ? 0 : accepted.reduce(0, +) / n
+            let variance = accepted.map { $0 * (1 - $0) }.reduce(0, +)
+            calibration.confidenceThreshold = fixed
+            calibration.poolAccepted = accepted.count
+            calibration.poolEstimatedAccuracy = mean
+            calibration.poolLowerBound = accepted.isEmpty ? 0 : mean - configuration.poolConfidenceZ * variance.squareRoot() / n
+            return
+        }
         var threshold = 0.0, accepted = 0, mean = 0.0, bound = 0.0
         var sum = 0.0, variance = 0.0
         for (k, q) in estimates.enumerated() {

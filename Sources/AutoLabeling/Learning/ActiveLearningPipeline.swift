@@ -72,6 +72,13 @@ public struct ActiveLearningPipeline: Sendable {
     /// Doubts of reasons 2 and 3 that must agree before they make an auto label hard
     /// (``HardExampleDetector/Configuration/corroboration``).
     public var doubtCorroboration = 2
+    /// z of the held-out rule's choice (``HardExampleDetector/Configuration/confidenceZ``): 0 takes
+    /// the lowest candidate margin threshold whose observed held-out accuracy reaches the target
+    /// (the promise stays the corrected Clopper–Pearson bound; see ``HardExampleDetector``).
+    public var thresholdChoiceZ = 0.0
+    /// The committee estimate below which an auto label gets reason 2
+    /// (``HardExampleDetector/Configuration/committeeDoubt``; nil: the pool rule chooses one).
+    public var committeeDoubt: Double? = 0.5
 
     public init(seed: UInt64 = 0x5EED, neighbours: Int = 5, spreadingNeighbours: Int = 10, spreadingAlpha: Double = 0.9) {
         self.init(
@@ -161,7 +168,9 @@ public struct ActiveLearningPipeline: Sendable {
             z: coverageZ)
         let seedCounts = Self.counts(of: labels, classCount: classCount)
         var detector = HardExampleDetector(
-            configuration: Self.hardExampleConfiguration(targetAccuracy: targetAccuracy, corroboration: doubtCorroboration),
+            configuration: Self.hardExampleConfiguration(
+                targetAccuracy: targetAccuracy, corroboration: doubtCorroboration, choiceZ: thresholdChoiceZ,
+                committeeDoubt: committeeDoubt),
             trainingSizes: labeled.map { ($0.width, $0.height) })
         detector.calibrate(heldOut: trained.heldOut.map { held in
             let i = held.labeledIndex
@@ -231,10 +240,14 @@ public struct ActiveLearningPipeline: Sendable {
         return Output(predictions: predictions, findings: findings, calibration: detector.calibration, metrics: metrics)
     }
 
-    /// The hard-example rules of a task: the defaults with `corroboration` doubts needed for reasons 2 and 3.
-    static func hardExampleConfiguration(targetAccuracy: Double, corroboration: Int) -> HardExampleDetector.Configuration {
-        var configuration = HardExampleDetector.Configuration(targetAccuracy: targetAccuracy)
+    /// The hard-example rules of a task: the defaults with `corroboration` doubts needed for reasons
+    /// 2 and 3, the held-out rule choosing with z `choiceZ`, and rule 2 at the fixed `committeeDoubt`.
+    static func hardExampleConfiguration(
+        targetAccuracy: Double, corroboration: Int, choiceZ: Double = 0, committeeDoubt: Double? = 0.5
+    ) -> HardExampleDetector.Configuration {
+        var configuration = HardExampleDetector.Configuration(targetAccuracy: targetAccuracy, confidenceZ: max(0, choiceZ))
         configuration.corroboration = max(1, corroboration)
+        configuration.committeeDoubt = committeeDoubt
         return configuration
     }
 

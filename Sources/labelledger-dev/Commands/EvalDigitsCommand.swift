@@ -155,21 +155,25 @@ struct EvalDigitsCommand: AsyncParsableCommand {
         }
         try Data(outcome.utf8).write(to: workURL.appendingPathComponent("first-task.csv"))
 
-        // Features and splits for the peers (same features, same labeled samples).
-        var lines = "id,truth,labeled," + (0..<ImageFeatures.dimension).map { "f\($0)" }.joined(separator: ",") + "\n"
-        let chosenSet = Set(chosen)
-        for digit in digits {
-            let features = ImageFeatures(image: try ImageDecoder.decode(fileAt: digit.path))
-            lines += "\(digit.id),\(digit.truth),\(chosenSet.contains(digit.id) ? 1 : 0),"
-                + features.values.map { String($0) }.joined(separator: ",") + "\n"
+        // Features and splits for the peers (same features, same labeled samples); a coverage run
+        // (--first-task-only) has no peers and skips them.
+        if !firstTaskOnly {
+            var lines = "id,truth,labeled," + (0..<ImageFeatures.dimension).map { "f\($0)" }.joined(separator: ",") + "\n"
+            let chosenSet = Set(chosen)
+            for digit in digits {
+                let features = ImageFeatures(image: try ImageDecoder.decode(fileAt: digit.path))
+                lines += "\(digit.id),\(digit.truth),\(chosenSet.contains(digit.id) ? 1 : 0),"
+                    + features.values.map { String($0) }.joined(separator: ",") + "\n"
+            }
+            try Data(lines.utf8).write(to: workURL.appendingPathComponent("features.csv"))
         }
-        try Data(lines.utf8).write(to: workURL.appendingPathComponent("features.csv"))
 
         var result: [String: Any] = [
             "samples": digits.count, "labeled_per_class": perClass, "target_accuracy": targetAccuracy, "seed": seed,
             "algorithm": algorithm, "labelledger": ours, "images": harder.name, "image_side_in_table": table.side,
-            "classes": labelNames.count, "features_csv": workURL.appendingPathComponent("features.csv").path,
+            "classes": labelNames.count,
         ]
+        if !firstTaskOnly { result["features_csv"] = workURL.appendingPathComponent("features.csv").path }
         if firstTaskOnly {
             reactorTask.cancel()
             _ = try? await reactorTask.value
