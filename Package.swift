@@ -201,6 +201,7 @@ let package = Package(
                 "LedgerQueries",
                 "LedgerComposition",
                 "LabelLedgerServer",
+                "PostgresEventStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

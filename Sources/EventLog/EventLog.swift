@@ -283,7 +283,8 @@ public final class EventLog: Sendable {
         if case let .exact(expected) = request.expectedVersion, expected != current {
             return .done(.failure(.wrongExpectedVersion(stream: stream, expected: expected, actual: current)))
         }
-        let now = configuration.envelope.recordedAt(after: s.lastRecordedAt)
+        let now = request.recordedAt.map { max($0.micros, s.lastRecordedAt) }
+            ?? configuration.envelope.recordedAt(after: s.lastRecordedAt)
         s.lastRecordedAt = now
         var records: [EventRecord] = []
         records.reserveCapacity(events.count)

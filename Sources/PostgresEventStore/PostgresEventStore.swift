@@ -341,7 +341,8 @@ public final class PostgresEventStore: EventStore {
             let (headPosition, headHash, headRecordedAt) = try headRow.decode((Int64, ByteBuffer, Int64).self)
             var nextPosition = UInt64(headPosition) + 1
             var previousHash = [UInt8](buffer: headHash)
-            let now = max(StoredEventRecord.micros(Date()), headRecordedAt)
+            let clock = max(StoredEventRecord.micros(Date()), headRecordedAt)
+            var lastRecordedAt = headRecordedAt
             var streamVersions: [String: UInt64] = [:]
             var placedCommands: [String: AppendResult] = [:]
             var rows = NewRows()
@@ -395,6 +396,9 @@ public final class PostgresEventStore: EventStore {
                     outcomes.append(.failure(.wrongExpectedVersion(stream: stream, expected: expected, actual: version)))
                     continue
                 }
+                // A copy keeps its times (AppendRequest.recordedAt), never below the last one.
+                let now = request.recordedAt.map { max(StoredEventRecord.micros($0), lastRecordedAt) } ?? max(clock, lastRecordedAt)
+                lastRecordedAt = now
                 let result = AppendResult(
                     streamID: stream, firstPosition: nextPosition, lastPosition: nextPosition + UInt64(request.events.count) - 1,
                     firstVersion: version + 1, lastVersion: version + UInt64(request.events.count))
@@ -451,7 +455,7 @@ public final class PostgresEventStore: EventStore {
                 try await connection.query(
                     """
                     UPDATE \(unescaped: headTable) SET position = \(last), hash = \(ByteBuffer(bytes: previousHash)),
-                        recorded_at_micros = \(now) WHERE id = 1
+                        recorded_at_micros = \(lastRecordedAt) WHERE id = 1
                     """, logger: logger)
                 try await connection.query("SELECT pg_notify(\(schema.channel), \(String(last)))", logger: logger)
             }

@@ -8,5 +8,5 @@ struct LabelLedgerCommand: AsyncParsableCommand {
         commandName: "labelledger",
         abstract: "An event-sourced data-management backend for image-labeling jobs.",
         discussion: "Everything lives in one data directory (default ./labelledger-data).",
-        subcommands: [ServeCommand.self, TokenCommand.self, VerifyCommand.self, ImportCommand.self, ExportCommand.self, RebuildCommand.self, ReplayCommand.self, HistoryCommand.self])
+        subcommands: [ServeCommand.self, TokenCommand.self, VerifyCommand.self, ImportCommand.self, ExportCommand.self, RebuildCommand.self, ReplayCommand.self, HistoryCommand.self, MigrateCommand.self])
 }
