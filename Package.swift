@@ -222,6 +222,7 @@ let package = Package(
                 "LedgerComposition",
                 "LabelLedgerServer",
                 "LabelLedgerCommandLine",
+                "PostgresEventStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),

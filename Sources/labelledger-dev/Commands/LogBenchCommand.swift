@@ -37,6 +37,8 @@ struct LogBenchCommand: AsyncParsableCommand {
     @Option(help: "Durable appends per concurrent writer.") var appendsPerWriter = 200
     @Option(help: "Concurrent appenders of 100-event batches (log and SQLite alike).") var batchAppenders = 4
     @Flag(help: "Print one JSON object instead of a table.") var json = false
+    @Option(help: "A postgres:// URL: run the store workloads (batched appends, --writers writers, replay) on the embedded log and on PostgreSQL instead (StoreBench).")
+    var store: String?
 
     static let batchSize = 100
 
@@ -56,6 +58,16 @@ struct LogBenchCommand: AsyncParsableCommand {
         }
         let proposed = events
         results["events"] = Double(proposed.count)
+        if let store {
+            results.merge(
+                try await StoreBench(
+                    events: proposed, storeURL: store, root: root, writers: writers, appendsPerWriter: appendsPerWriter,
+                    batchAppenders: batchAppenders, batchSize: Self.batchSize
+                ).run()
+            ) { $1 }
+            print(try StoreBench.render(results, json: json, title: "labelledger-dev bench log --store (\(proposed.count) domain events)"))
+            return
+        }
         let meanPayload = proposed.reduce(0) { $0 + $1.payload.count } / proposed.count
         results["mean_payload_bytes"] = Double(meanPayload)
 
