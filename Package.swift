@@ -149,7 +149,7 @@ let package = Package(
             name: "LedgerComposition",
             dependencies: [
                 "EventLog", "LabelingDomain", "LabelingService", "Projections", "AutoLabeling", "LedgerQueries",
-                "DatasetInterchange",
+                "DatasetInterchange", "PostgresEventStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -285,7 +285,7 @@ let package = Package(
         .testTarget(
             name: "LabelLedgerServerTests",
             dependencies: [
-                "LabelLedgerServer", "LedgerComposition", "LedgerQueries", "TestSupport",
+                "LabelLedgerServer", "LedgerComposition", "LedgerQueries", "TestSupport", "PostgresEventStore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

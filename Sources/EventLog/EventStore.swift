@@ -32,6 +32,11 @@ public protocol EventStore: AnyObject, Sendable {
     /// The last durable position (0 for an empty log).
     var head: UInt64 { get async throws(LogError) }
 
+    /// The last position this process knows to be durable, without I/O: a lower bound of
+    /// ``head`` that includes every append this process made (and, for a store shared by
+    /// several processes, every one it has been told of). The embedded log's is its head.
+    var knownHead: UInt64 { get }
+
     /// The current version of a stream (0 if it has no events).
     func version(of stream: String) async throws(LogError) -> UInt64
 
@@ -77,4 +82,6 @@ public protocol EventStore: AnyObject, Sendable {
     func close() async
 }
 
-extension EventLog: EventStore {}
+extension EventLog: EventStore {
+    public var knownHead: UInt64 { head }
+}

@@ -41,6 +41,13 @@ public enum DatasetReplay {
     public static func replay(_ dataset: DatasetID, log: EventLog, upTo position: UInt64? = nil) throws(ServiceError)
         -> DatasetAtPosition?
     {
+        try replay(dataset, reader: EventReader(log), upTo: position)
+    }
+
+    /// ``replay(_:log:upTo:)`` on any engine, through its synchronous reader (off the pool).
+    public static func replay(_ dataset: DatasetID, reader log: EventReader, upTo position: UInt64? = nil) throws(ServiceError)
+        -> DatasetAtPosition?
+    {
         let limit = position ?? log.head
         var result = DatasetAtPosition(
             state: DatasetState(), asOfPosition: limit, position: 0, lastEventAt: nil, sources: [:], usages: [:],
@@ -70,6 +77,11 @@ public enum DatasetReplay {
 
     /// The last position the log recorded at or before `date` (0 when it has nothing that old).
     public static func position(asOf date: Date, log: EventLog) throws(ServiceError) -> UInt64 {
+        try position(asOf: date, reader: EventReader(log))
+    }
+
+    /// ``position(asOf:log:)`` on any engine, through its synchronous reader (off the pool).
+    public static func position(asOf date: Date, reader log: EventReader) throws(ServiceError) -> UInt64 {
         do {
             return try log.position(at: date)
         } catch {

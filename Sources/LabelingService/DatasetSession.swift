@@ -284,9 +284,10 @@ actor DatasetSession {
         }
         if !loaded {
             var report = LoadReport(snapshotVersion: nil, rejection: nil, replayedEvents: 0)
-            let loadedSnapshot = if let embedded { snapshots.load(datasetID, log: embedded) } else {
-                await snapshots.load(datasetID, store: log)
-            }
+            // Snapshots are checked against the embedded log only; on another engine the state
+            // is folded from the stream's start.
+            let loadedSnapshot: Result<DatasetSnapshot, SnapshotStore.Rejection> =
+                if let embedded { snapshots.load(datasetID, log: embedded) } else { .failure(.missing) }
             switch loadedSnapshot {
             case let .success(snapshot):
                 state = snapshot.state

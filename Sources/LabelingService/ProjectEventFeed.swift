@@ -33,13 +33,13 @@ public struct ProjectEvent: Sendable, Equatable {
 /// ```
 public struct ProjectEventFeed: AsyncSequence, Sendable {
     public typealias Element = ProjectEvent
-    let log: EventLog
+    let log: any EventStore
     let project: String
     let from: UInt64
     let live: Bool
 
     /// - Parameter live: false ends the feed at the head as the reader finds it.
-    public init(log: EventLog, project: String, from position: UInt64, live: Bool = true) {
+    public init(log: any EventStore, project: String, from position: UInt64, live: Bool = true) {
         self.log = log
         self.project = project
         self.from = Swift.max(position, 1)
@@ -47,15 +47,17 @@ public struct ProjectEventFeed: AsyncSequence, Sendable {
     }
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(events: (live ? log.subscribe(from: from) : log.events(from: from)).makeAsyncIterator(), project: project)
+        let events: any AsyncIteratorProtocol<RecordedEvent, any Error> =
+            live ? log.subscribe(from: from, whenLive: nil).makeAsyncIterator() : log.events(from: from).makeAsyncIterator()
+        return Iterator(events: events, project: project)
     }
 
     public struct Iterator: AsyncIteratorProtocol {
-        var events: EventSequence.Iterator
+        var events: any AsyncIteratorProtocol<RecordedEvent, any Error>
         let datasetPrefix: String
         let registry: String
 
-        init(events: EventSequence.Iterator, project: String) {
+        init(events: any AsyncIteratorProtocol<RecordedEvent, any Error>, project: String) {
             self.events = events
             datasetPrefix = StreamNames.datasetPrefix + project + "/"
             registry = StreamNames.modelRegistry(ofProject: project)

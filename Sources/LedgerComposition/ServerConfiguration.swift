@@ -22,11 +22,14 @@ public struct ServerConfiguration: Sendable {
     /// Run the auto-labeling reactor in this process.
     public var runReactor: Bool
     public var reactorWorkers: Int
+    /// The shared event store (`postgres://…`, see `PostgresStoreAddress`); nil: the
+    /// embedded log in ``dataDirectory``.
+    public var storeURL: String?
 
     public init(
         dataDirectory: URL, host: String = "127.0.0.1", port: Int = 8080, dataRoots: [URL] = [],
         maxBodyBytes: Int = 32 << 20, maxSamplesPerRequest: Int = 10_000, maxLabelsPerRequest: Int = 100_000,
-        idleTimeout: Duration = .seconds(60), runReactor: Bool = true, reactorWorkers: Int = 1
+        idleTimeout: Duration = .seconds(60), runReactor: Bool = true, reactorWorkers: Int = 1, storeURL: String? = nil
     ) {
         self.dataDirectory = dataDirectory
         self.host = host
@@ -38,6 +41,7 @@ public struct ServerConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.runReactor = runReactor
         self.reactorWorkers = reactorWorkers
+        self.storeURL = storeURL
     }
 
     /// The data directory's layout: its one owner (``LabelingService/DataDirectory``).

@@ -1,7 +1,6 @@
 import Crypto
 import EventLog
 import Foundation
-import GRDB
 import Synchronization
 
 /// Who a request acts as: the token's name, role and (optional) project binding.
@@ -15,31 +14,27 @@ public struct APIIdentity: Sendable, Equatable {
     public func canSee(project: String) -> Bool { self.project == nil || self.project == project }
 }
 
-/// API tokens, kept as SHA-256 hashes only (`<data>/server/tokens.sqlite`).
+/// API tokens, kept as SHA-256 hashes only, in ``TokenRecords``: `<data>/server/tokens.sqlite`,
+/// or the PostgreSQL store shared by every node (`serve --store postgres://…`).
 ///
 /// Invariant: a token's clear text exists only in the answer to ``create(name:role:project:)``;
 /// lookups hash the presented token and compare hashes.
 ///
 /// Known hashes are remembered in memory (every request presents a token, and tokens never
-/// change once created); an unknown hash is looked up in SQLite each time, so a token
-/// made meanwhile by `labelledger token create` in another process is found.
+/// change once created); an unknown hash is looked up in the records each time, so a token
+/// made meanwhile by `labelledger token create` in another process, or on another node, is found.
 public final class TokenStore: Sendable {
-    private let database: DatabaseQueue
-    /// Hash → identity of tokens already found in SQLite.
+    private let records: any TokenRecords
+    /// Hash → identity of tokens already found in the records.
     private let known = Mutex<[String: APIIdentity]>([:])
 
-    public init(path: String) throws {
-        try FileManager.default.createDirectory(
-            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        SQLiteProcessSetup.ensure()
-        database = try DatabaseQueue(path: path)
-        try database.write { db in
-            try db.execute(sql: """
-                CREATE TABLE IF NOT EXISTS tokens(
-                    hash TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, project TEXT,
-                    created_at REAL NOT NULL)
-                """)
-        }
+    /// Tokens in the SQLite file at `path`.
+    public convenience init(path: String) throws {
+        self.init(records: try SQLiteTokenRecords(path: path))
+    }
+
+    public init(records: any TokenRecords) {
+        self.records = records
     }
 
     static func hash(_ token: String) -> String {
@@ -72,33 +67,26 @@ public final class TokenStore: Sendable {
     }
 
     /// Creates a token and returns its clear text (the only time it is shown).
-    public func create(name: String, role: Role, project: String?) throws -> String {
+    public func create(name: String, role: Role, project: String?) async throws -> String {
         let token = Self.newToken()
-        try database.write { db in
-            try db.execute(
-                sql: "INSERT INTO tokens(hash, name, role, project, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [Self.hash(token), name, role.rawValue, project, Date().timeIntervalSince1970])
-        }
+        try await records.insert(hash: Self.hash(token), identity: APIIdentity(name: name, role: role, project: project))
         return token
     }
 
     /// The identity of `token`, or nil. A token seen before is answered from memory; an
-    /// unknown one is looked up through GRDB's async read (off the cooperative pool).
+    /// unknown one is looked up in the records (off the cooperative pool).
     public func identity(for token: String) async throws -> APIIdentity? {
         let hash = Self.hash(token)
         if let identity = known.withLock({ $0[hash] }) { return identity }
-        let found = try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT name, role, project FROM tokens WHERE hash = ?", arguments: [hash])
-                .flatMap { row in Role(rawValue: row["role"]).map { APIIdentity(name: row["name"], role: $0, project: row["project"]) } }
-        }
+        let found = try await records.identity(hash: hash)
         if let found { known.withLock { $0[hash] = found } }
         return found
     }
 
-    /// How many tokens are stored, read through GRDB's async read (off the cooperative
-    /// pool). Throws when the store cannot be read: an unreadable store is not an empty one
-    /// (`serve` would otherwise mint a new admin token).
+    /// How many tokens are stored (off the cooperative pool). Throws when the records cannot
+    /// be read: an unreadable store is not an empty one (`serve` would otherwise mint a new
+    /// admin token).
     public func count() async throws -> Int {
-        try await database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM tokens") ?? 0 }
+        try await records.count()
     }
 }

@@ -27,21 +27,23 @@ import Projections
 ///
 /// Thread-safety: a `Sendable` value; call from any task.
 public struct LedgerQueries: Sendable {
-    let log: EventLog
+    /// The log's synchronous reads (any engine), for the work that runs off the pool.
+    let log: EventReader
     /// The projections' own query API (for callers that already run off the pool).
     public let projections: ProjectionQueries
     /// Where as-of scratch projections are built (each removed when its read ends).
     let scratch: URL
 
-    public init(log: EventLog, store: ProjectionStore, scratch: URL = FileManager.default.temporaryDirectory) {
-        self.log = log
+    public init(log: any EventStore, store: ProjectionStore, scratch: URL = FileManager.default.temporaryDirectory) {
+        self.log = EventReader(log)
         self.projections = ProjectionQueries(store: store)
         self.scratch = scratch
     }
 
     // MARK: - The log
 
-    /// The last durable position (cheap: no I/O).
+    /// The last durable position this process knows (cheap: no I/O; on a store shared by
+    /// several nodes, a lower bound that includes this node's appends and those it was told of).
     public var head: UInt64 { log.head }
 
     /// The last position the log recorded at or before `date` (0 when it has nothing that old).
@@ -49,7 +51,7 @@ public struct LedgerQueries: Sendable {
         guard date.timeIntervalSince1970.isFinite else { throw .invalidTime("\(date) is not a time") }
         let log = log
         return try await Self.offPool { () throws(QueryError) in
-            do throws(ServiceError) { return try DatasetReplay.position(asOf: date, log: log) } catch { throw .service(error) }
+            do throws(ServiceError) { return try DatasetReplay.position(asOf: date, reader: log) } catch { throw .service(error) }
         }
     }
 
@@ -82,7 +84,7 @@ public struct LedgerQueries: Sendable {
         guard position <= head else { throw .positionBeyondHead(position: position, head: head) }
         let log = log
         let found = try await Self.offPool { () throws(QueryError) in
-            do throws(ServiceError) { return try DatasetReplay.replay(dataset, log: log, upTo: position) } catch { throw .service(error) }
+            do throws(ServiceError) { return try DatasetReplay.replay(dataset, reader: log, upTo: position) } catch { throw .service(error) }
         }
         guard let found else { throw .datasetNotFound(dataset: dataset.rawValue, position: position) }
         return found

@@ -11,6 +11,7 @@ import Synchronization
 final class HeadWatch: Sendable {
     private struct State {
         var generation: UInt64 = 0
+        var known: UInt64 = 0
         var listening = false
         var nextWaiterID: UInt64 = 0
         var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
@@ -29,9 +30,19 @@ final class HeadWatch: Sendable {
         bump()
     }
 
-    /// The head may have moved: wakes every waiter.
-    func bump() {
+    /// The highest position this process has seen durable (its own appends, notifications,
+    /// head queries): a lower bound of the head, see ``PostgresEventStore/knownHead``.
+    var known: UInt64 { state.withLock { $0.known } }
+
+    /// Raises ``known`` to `position` (a read or a head query saw it durable), waking nobody.
+    func see(_ position: UInt64) {
+        state.withLock { $0.known = max($0.known, position) }
+    }
+
+    /// The head may have moved (to at least `seen`, when given): wakes every waiter.
+    func bump(seen: UInt64? = nil) {
         let waiters = state.withLock { s in
+            if let seen { s.known = max(s.known, seen) }
             s.generation &+= 1
             defer { s.waiters.removeAll() }
             return Array(s.waiters.values)

@@ -33,7 +33,8 @@ public struct PostgresEventSequence: AsyncSequence, Sendable {
                 if Task.isCancelled || store.isClosed { return nil }
                 let ticket = store.watch.ticket()
                 let batch = try await store.read(from: nextPosition, limit: Self.page)
-                if !batch.isEmpty {
+                if let last = batch.last {
+                    store.watch.see(last.position)
                     buffer = batch
                     bufferIndex = 0
                     continue

@@ -151,7 +151,7 @@ public final class PostgresEventStore: EventStore {
                     try await client.withConnection { connection in
                         try await connection.listen(on: schema.channel) { notifications in
                             watch.setListening(true)
-                            for try await _ in notifications { watch.bump() }
+                            for try await notification in notifications { watch.bump(seen: UInt64(notification.payload)) }
                         }
                     }
                 } catch {
@@ -245,9 +245,14 @@ public final class PostgresEventStore: EventStore {
         get async throws(LogError) {
             guard let position = try await scalar("SELECT position FROM \(unescaped: schema.table("head")) WHERE id = 1")
             else { throw LogError.store(reason: "the head row is missing") }
+            watch.see(position)
             return position
         }
     }
+
+    /// The highest position this process has seen durable — its own appends, `NOTIFY`s from
+    /// the others, head queries — without a round trip: a lower bound of ``head``.
+    public var knownHead: UInt64 { watch.known }
 
     public func version(of stream: String) async throws(LogError) -> UInt64 {
         try await scalar(
@@ -291,7 +296,7 @@ public final class PostgresEventStore: EventStore {
             let outcomes = try await client.withConnection { connection in
                 try await self.appendTransaction(requests, refusals: refusals, on: connection)
             }
-            watch.bump()
+            watch.bump(seen: outcomes.compactMap { try? $0.get().lastPosition }.max())
             return outcomes
         } catch {
             let failure = storeError(error)

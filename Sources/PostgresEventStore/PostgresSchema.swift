@@ -19,6 +19,13 @@ import PostgresNIO
 /// head (only row id = 1: position, hash, recorded_at_micros of the last event: the chain's anchor)
 /// ```
 ///
+/// Version 2 (the server state several nodes share, see ``PostgresServerState``):
+///
+/// ```sql
+/// tokens (hash text PRIMARY KEY, name, role, project, created_at)      -- SHA-256 of API tokens
+/// idempotency_answers (scope, key, status, body bytea, fingerprint, created_at, PRIMARY KEY (scope, key))
+/// ```
+///
 /// Invariant: a migration runs inside one transaction holding the store's advisory lock, so two
 /// processes opening one store at once apply each step once; a database whose version is newer
 /// than ``currentVersion`` is refused (``LogError/storeSchemaTooNew(found:supported:)``) and
@@ -27,7 +34,7 @@ struct PostgresSchema: Sendable {
     let name: String
 
     /// The version this build writes.
-    static let currentVersion = 1
+    static let currentVersion = 2
 
     /// `"name".table`, for splicing into SQL (the name is checked by ``PostgresStoreAddress``).
     func table(_ table: String) -> String { "\"\(name)\".\(table)" }
@@ -88,6 +95,31 @@ struct PostgresSchema: Sendable {
                     )
                     """,
                     "INSERT INTO \(table("head")) VALUES (1, 0, '\\x\(String(repeating: "00", count: 32))'::bytea, 0)",
+                ]
+            ),
+            (
+                "tokens and idempotency answers shared by the server nodes",
+                [
+                    """
+                    CREATE TABLE \(table("tokens")) (
+                        hash text PRIMARY KEY,
+                        name text NOT NULL,
+                        role text NOT NULL,
+                        project text,
+                        created_at double precision NOT NULL
+                    )
+                    """,
+                    """
+                    CREATE TABLE \(table("idempotency_answers")) (
+                        scope text NOT NULL,
+                        key text NOT NULL,
+                        status integer NOT NULL,
+                        body bytea NOT NULL,
+                        fingerprint text NOT NULL,
+                        created_at double precision NOT NULL,
+                        PRIMARY KEY (scope, key)
+                    )
+                    """,
                 ]
             ),
         ]

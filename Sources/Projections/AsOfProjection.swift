@@ -19,7 +19,7 @@ extension ProjectionQueries {
     static let asOfBatch = 1_000
 
     public func asOf<T>(
-        _ dataset: DatasetID, log: EventLog, upTo position: UInt64, scratch: URL,
+        _ dataset: DatasetID, log: EventReader, upTo position: UInt64, scratch: URL,
         _ body: (ProjectionQueries) throws(ProjectionError) -> T
     ) throws(ProjectionError) -> T? {
         let head = log.head

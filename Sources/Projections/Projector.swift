@@ -32,7 +32,10 @@ import Logging
 /// batch waiting for SQLite (a held writer, a slow disk) holds up no thread of the
 /// cooperative pool.
 public actor Projector {
-    public let log: EventLog
+    /// The log, whatever engine keeps it; read synchronously through ``reader`` on the apply
+    /// queue and the rebuild thread (never on the cooperative pool).
+    public let log: any EventStore
+    let reader: EventReader
     public let store: ProjectionStore
     /// Events per transaction when catching up.
     public let batchSize: Int
@@ -48,10 +51,11 @@ public actor Projector {
     private let applyQueue = DispatchQueue(label: "labelledger.projector.apply")
 
     public init(
-        log: EventLog, store: ProjectionStore, batchSize: Int = 10_000, rebuildBatchSize: Int = 50_000,
+        log: any EventStore, store: ProjectionStore, batchSize: Int = 10_000, rebuildBatchSize: Int = 50_000,
         bulkRowLimit: Int = ProjectionKind.defaultBulkRowLimit
     ) {
         self.log = log
+        self.reader = EventReader(log)
         self.store = store
         self.batchSize = max(1, batchSize)
         self.rebuildBatchSize = max(1, rebuildBatchSize)
@@ -65,7 +69,7 @@ public actor Projector {
     /// while the log is not), then catches up. Returns the projections it rebuilt.
     @discardableResult
     public func start(progress: (@Sendable (RebuildProgress) -> Void)? = nil) async throws(ProjectionError) -> [ProjectionKind] {
-        let head = log.head
+        let head = try await currentHead()
         var stale: [ProjectionKind] = []
         let store = store
         let statuses = try await onApplyQueue { () throws(ProjectionError) in
@@ -94,11 +98,11 @@ public actor Projector {
     /// afterwards.
     @discardableResult
     public func catchUp(upTo limit: UInt64? = nil) async throws(ProjectionError) -> UInt64 {
-        let (store, log, batchSize) = (store, log, batchSize)
+        let (store, reader, batchSize) = (store, reader, batchSize)
         return try await onApplyQueue { () throws(ProjectionError) in
             // The live generations as of this item: after a swap, the new ones.
             let generations = ProjectionKind.allCases.map { store.generation($0) }
-            return try Self.catchUp(generations, log: log, upTo: limit, batchSize: batchSize, progress: nil)
+            return try Self.catchUp(generations, reader: reader, upTo: limit, batchSize: batchSize, progress: nil)
         }
     }
 
@@ -107,13 +111,19 @@ public actor Projector {
     public func run() async throws(ProjectionError) {
         while !Task.isCancelled {
             let checkpoint = try await catchUp()
-            var iterator = log.subscribe(from: checkpoint + 1).makeAsyncIterator()
+            var iterator = log.subscribe(from: checkpoint + 1, whenLive: nil).makeAsyncIterator()
             do {
                 guard try await iterator.next() != nil else { return }
             } catch {
                 throw ProjectionError.wrap("projector", error)
             }
         }
+    }
+
+    /// The log's durable head: from memory on the embedded log, asked of another engine.
+    private func currentHead() async throws(ProjectionError) -> UInt64 {
+        if let embedded = reader.embedded { return embedded.head }
+        do { return try await log.head } catch { throw .log(reason: error.description) }
     }
 
     /// The lowest checkpoint among the projections.
@@ -159,8 +169,8 @@ public actor Projector {
         let shadows = try await onApplyQueue { () throws(ProjectionError) in
             try kinds.map { kind throws(ProjectionError) in try store.makeShadow(kind) }
         }
-        let target = log.head
-        let log = self.log
+        let target = try await currentHead()
+        let log = reader
         let batch = rebuildBatchSize
         let rowLimit = bulkRowLimit
         let shadowsForBulk = shadows
@@ -169,7 +179,7 @@ public actor Projector {
             Thread.detachNewThread {
                 do {
                     let phases = try Self.bulkBuild(
-                        shadowsForBulk, log: log, upTo: target, batchSize: batch, rowLimit: rowLimit
+                        shadowsForBulk, reader: log, upTo: target, batchSize: batch, rowLimit: rowLimit
                     ) { applied in
                         progress?(RebuildProgress(projections: kinds, applied: applied, target: target, elapsed: clock.now - start))
                     }
@@ -185,7 +195,7 @@ public actor Projector {
             let finishing = clock.now
             let batchSize = batchSize
             let checkpoint = try await onApplyQueue { () throws(ProjectionError) in
-                let checkpoint = try Self.catchUp(shadows, log: log, upTo: nil, batchSize: batchSize, progress: nil)
+                let checkpoint = try Self.catchUp(shadows, reader: log, upTo: nil, batchSize: batchSize, progress: nil)
                 for shadow in shadows { try store.install(shadow) }
                 return checkpoint
             }
@@ -210,11 +220,20 @@ public actor Projector {
         _ generations: [ProjectionGeneration], log: EventLog, upTo limit: UInt64?, batchSize: Int,
         progress: ((UInt64) -> Void)?
     ) throws(ProjectionError) -> UInt64 {
+        try catchUp(generations, reader: EventReader(log), upTo: limit, batchSize: batchSize, progress: progress)
+    }
+
+    /// The same on any engine (synchronous reads: run it off the cooperative pool).
+    static func catchUp(
+        _ generations: [ProjectionGeneration], reader log: EventReader, upTo limit: UInt64?, batchSize: Int,
+        progress: ((UInt64) -> Void)?
+    ) throws(ProjectionError) -> UInt64 {
         var checkpoints: [UInt64] = []
         for generation in generations {
             checkpoints.append(try generation.meta()?.checkpoint ?? 0)
         }
-        let head = log.head
+        let head: UInt64
+        do { head = try log.currentHead() } catch { throw .log(reason: error.description) }
         for (generation, checkpoint) in zip(generations, checkpoints) where checkpoint > head {
             throw .checkpointAheadOfLog(projection: generation.kind.rawValue, checkpoint: checkpoint, head: head)
         }
@@ -251,14 +270,33 @@ public actor Projector {
         _ shadows: [ProjectionGeneration], log: EventLog, upTo target: UInt64, batchSize: Int, rowLimit: Int,
         progress: ((UInt64) -> Void)?
     ) throws(ProjectionError) -> [String: Duration] {
+        try bulkBuild(shadows, reader: EventReader(log), upTo: target, batchSize: batchSize, rowLimit: rowLimit, progress: progress)
+    }
+
+    /// The same on any engine: the embedded log's batches are read and decoded ahead on a
+    /// thread of their own (``DecodedBatches``); another engine's are read and decoded here,
+    /// one batch at a time.
+    static func bulkBuild(
+        _ shadows: [ProjectionGeneration], reader: EventReader, upTo target: UInt64, batchSize: Int, rowLimit: Int,
+        progress: ((UInt64) -> Void)?
+    ) throws(ProjectionError) -> [String: Duration] {
         let clock = ContinuousClock()
         let start = clock.now
         let builds = shadows.map { ShadowBuild($0, rowLimit: rowLimit) }
         var reached: UInt64 = 0
-        let batches = DecodedBatches(log: log, upTo: target, batchSize: batchSize)
-        defer { batches.stop() }
+        let batches = reader.embedded.map { DecodedBatches(log: $0, upTo: target, batchSize: batchSize) }
+        defer { batches?.stop() }
+        func next() throws(ProjectionError) -> [Decoded]? {
+            if let batches { return try batches.next() }
+            guard reached < target else { return nil }
+            let events: [RecordedEvent]
+            do { events = try reader.read(from: reached + 1, limit: batchSize).prefix { $0.position <= target } } catch {
+                throw .log(reason: error.description)
+            }
+            return events.isEmpty ? nil : try decode(events)
+        }
         do {
-            while !builds.contains(where: { $0.failed.load(ordering: .acquiring) }), let decoded = try batches.next() {
+            while !builds.contains(where: { $0.failed.load(ordering: .acquiring) }), let decoded = try next() {
                 for build in builds { build.submit(decoded) }
                 reached = decoded.last!.event.position
                 progress?(reached)

@@ -26,10 +26,10 @@ struct ServerFixture {
             dataDirectory: root, dataRoots: dataRoots, maxBodyBytes: maxBodyBytes, runReactor: reactor))
         return ServerFixture(
             root: root, runtime: runtime,
-            admin: try runtime.tokens.create(name: "ada", role: .admin, project: nil),
-            reviewer: try runtime.tokens.create(name: "rita", role: .reviewer, project: "demo"),
-            labeler: try runtime.tokens.create(name: "leo", role: .labeler, project: "demo"),
-            foreign: try runtime.tokens.create(name: "olga", role: .admin, project: "other"))
+            admin: try await runtime.tokens.create(name: "ada", role: .admin, project: nil),
+            reviewer: try await runtime.tokens.create(name: "rita", role: .reviewer, project: "demo"),
+            labeler: try await runtime.tokens.create(name: "leo", role: .labeler, project: "demo"),
+            foreign: try await runtime.tokens.create(name: "olga", role: .admin, project: "other"))
     }
 
     /// Makes a fixture, runs `body` against its router, and removes it again.

@@ -47,11 +47,13 @@ final class ServerProcess: @unchecked Sendable {
     /// Starts `labelledger serve --data <data>` on a free port and waits until `/health`
     /// answers (at most `seconds`). `token`: the admin token of an earlier start (nil: the
     /// data directory is new and the first start prints one). Standard error goes to `log`.
-    static func start(data: URL, token: String?, log: URL, seconds: Double = 60) async throws -> ServerProcess {
+    static func start(
+        data: URL, token: String?, log: URL, seconds: Double = 60, arguments extra: [String] = []
+    ) async throws -> ServerProcess {
         guard let executable = BuiltExecutable.locate("labelledger") else { throw Failure.notBuilt }
         let port = try freePort()
         let process = try await ChildProcess.start(
-            executable, arguments: ["serve", "--data", data.path, "--port", "\(port)"], errors: .file(log))
+            executable, arguments: ["serve", "--data", data.path, "--port", "\(port)"] + extra, errors: .file(log))
         // Everything up to the "listening" line; nothing else is printed on stdout.
         let output = await process.read { $0.contains("LabelLedger listening on") }
         // The token is the one indented line that is a single word.
@@ -92,10 +94,11 @@ final class ServerProcess: @unchecked Sendable {
 
     /// One request with the admin token (and a JSON body if given).
     @discardableResult
-    func call(_ method: String, _ path: String, json: Any? = nil) async throws -> Reply {
+    func call(_ method: String, _ path: String, json: Any? = nil, headers: [String: String] = [:]) async throws -> Reply {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         if let json {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             request.httpBody = try JSONSerialization.data(withJSONObject: json)

@@ -18,13 +18,21 @@ public struct GatedModel: Sendable {
 
     public var started: URL { directory.appendingPathComponent("started") }
     public var go: URL { directory.appendingPathComponent("go") }
+    /// Written before `started`: the process id of the process that ran the model (the
+    /// command's parent), for tests that must know which of several servers runs it.
+    public var parent: URL { directory.appendingPathComponent("parent") }
+
+    /// The process id in ``parent``, once a run has started.
+    public var parentPID: Int32? {
+        (try? String(contentsOf: parent, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
 
     /// The registered command line (`sh -c`; the runner appends the input and output manifests).
     public var commandLine: [String] {
         let predict = #"s/^\{"id":"([^"]*)".*$/{"id":"\1","annotation":[{"name":"LABEL","confidence":0.9}]}/"#
             .replacingOccurrences(of: "LABEL", with: label)
         let script = """
-            touch '\(started.path)'; while [ ! -e '\(go.path)' ]; do sleep 0.02; done; sed -E '\(predict)' "$1" > "$2"
+            echo $PPID > '\(parent.path)'; touch '\(started.path)'; while [ ! -e '\(go.path)' ]; do sleep 0.02; done; sed -E '\(predict)' "$1" > "$2"
             """
         return ["/bin/sh", "-c", script, "sh"]
     }

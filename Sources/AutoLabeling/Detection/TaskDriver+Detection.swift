@@ -12,7 +12,7 @@ extension TaskDriver {
         let (state, task) = try await currentTask()
         let classNames = state.labels.map(\.name)
         let classIndex = Dictionary(uniqueKeysWithValues: classNames.enumerated().map { ($1, $0) })
-        let paths = try SampleSources.paths(of: dataset, in: service.log)
+        let paths = try await SampleSources.paths(of: dataset, in: service.log)
         let wanted = state.samples.keys.sorted().filter { id in
             let record = state.samples[id]!
             return record.state == .unlabeled || record.state == .labeled || task.autoLabeledSamples.contains(id)

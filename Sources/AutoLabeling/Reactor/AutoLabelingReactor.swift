@@ -89,7 +89,7 @@ public actor AutoLabelingReactor {
         var task: TaskID
     }
 
-    public nonisolated let log: EventLog
+    public nonisolated let log: any EventStore
     public nonisolated let service: DatasetService
     public nonisolated let configuration: Configuration
     public nonisolated let checkpoint: ReactorCheckpoint
@@ -113,7 +113,7 @@ public actor AutoLabelingReactor {
     private var rereadUpTo: UInt64 = 0
 
     public init(
-        log: EventLog, service: DatasetService, dataDirectory: URL, configuration: Configuration = .init(),
+        log: any EventStore, service: DatasetService, dataDirectory: URL, configuration: Configuration = .init(),
         logger: Logger = Logger(label: "labelledger.auto-labeling")
     ) {
         self.log = log
@@ -140,7 +140,7 @@ public actor AutoLabelingReactor {
         }
         seen = stored
         do {
-            for try await event in log.subscribe(from: stored + 1) {
+            for try await event in log.subscribe(from: stored + 1, whenLive: nil) {
                 try Task.checkCancellation()
                 await handle(event)
                 seen = event.position

@@ -106,7 +106,7 @@ struct TaskDriver: Sendable {
     }
 
     func decode(_ state: DatasetState, task: TaskRecord, includeLabeled: Bool) async throws -> DecodedSamples {
-        let paths = try SampleSources.paths(of: dataset, in: service.log)
+        let paths = try await SampleSources.paths(of: dataset, in: service.log)
         let ids = state.samples.keys.sorted()
         let wanted = ids.filter { id in
             let record = state.samples[id]!
@@ -198,7 +198,7 @@ struct TaskDriver: Sendable {
         let runner = ExternalModelRunner(model: model)
         let started = Date()
         let inputs = samples.labeled.map { (id: $0.id, features: $0.features) } + samples.targets
-        let paths = try SampleSources.paths(of: dataset, in: service.log)
+        let paths = try await SampleSources.paths(of: dataset, in: service.log)
         let predictions = try await runner.predict(samples: inputs.map { ($0.id, paths[$0.id] ?? "") }, labelNames: labelNames)
         let results = PreLabelAssessment(
             type: state.type, labeled: samples.labeled, targets: samples.targets, predictions: predictions,

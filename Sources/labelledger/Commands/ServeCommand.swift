@@ -30,6 +30,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a connection may stay idle before it is closed.") var idleTimeout = 60
     @Flag(help: "Do not run the auto-labeling reactor in this process.") var noReactor = false
     @Option(help: "Auto-labeling tasks running at once.") var workers = 1
+    @Option(help: ArgumentHelp(
+        "Keep the log in this PostgreSQL store (postgres://user@host/database?schema=name), shared with other nodes.",
+        discussion: "Default: the embedded log in the data directory. Each node keeps its own projections in its data directory."))
+    var store: String?
     @Option(help: "Seconds between keep-alive comments on an open event stream (GET /v2/{project_id}/events), 1 to 3600.")
     var eventHeartbeat = Int(LedgerApplication.defaultEventHeartbeat.components.seconds)
 
@@ -46,10 +50,10 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = ServerConfiguration(
             dataDirectory: data.url, host: host, port: port, dataRoots: dataRoot.map { URL(fileURLWithPath: $0) },
             maxBodyBytes: maxBodyBytes, maxSamplesPerRequest: maxSamplesPerRequest, idleTimeout: .seconds(idleTimeout),
-            runReactor: !noReactor, reactorWorkers: workers)
+            runReactor: !noReactor, reactorWorkers: workers, storeURL: store)
         let runtime = try await LedgerRuntime(configuration: configuration)
         if try await runtime.tokens.count() == 0 {
-            let token = try runtime.tokens.create(name: "admin", role: .admin, project: nil)
+            let token = try await runtime.tokens.create(name: "admin", role: .admin, project: nil)
             say("""
                 First start: created an admin token (shown once, stored hashed):
 

@@ -3,6 +3,7 @@ import Foundation
 import LabelLedgerCommandLine
 import LedgerComposition
 import LabelLedgerServer
+import PostgresEventStore
 
 struct TokenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,7 +11,7 @@ struct TokenCommand: ParsableCommand {
         abstract: "Manage API tokens.",
         subcommands: [Create.self])
 
-    struct Create: ParsableCommand {
+    struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a token; it is printed once and stored only as its SHA-256 hash.",
             discussion: "Roles: labeler (label, confirm, reject, mark hard), reviewer (+ start/stop tasks), admin (+ datasets, labels, models).")
@@ -19,11 +20,25 @@ struct TokenCommand: ParsableCommand {
         @Option(help: "labeler, reviewer or admin.") var role: String
         @Option(help: "Bind the token to one project (it sees nothing of others).") var project: String?
         @Option(help: "A name for the token (recorded as the actor of its requests).") var name: String?
+        @Option(help: "Keep the token in this PostgreSQL store (postgres://…), shared by every node serving it, instead of the data directory.")
+        var store: String?
 
-        func run() throws {
+        func run() async throws {
             guard let role = Role(rawValue: role) else { throw ValidationError("role must be labeler, reviewer or admin") }
-            let store = try TokenStore(path: data.directory.tokens.path)
-            let token = try store.create(name: name ?? "\(role.rawValue)-\(UUID().uuidString.prefix(8).lowercased())", role: role, project: project)
+            let name = name ?? "\(role.rawValue)-\(UUID().uuidString.prefix(8).lowercased())"
+            let token: String
+            if let store {
+                let shared = try await PostgresEventStore.open(url: store)
+                do {
+                    token = try await TokenStore(records: PostgresServerState(store: shared)).create(name: name, role: role, project: project)
+                } catch {
+                    await shared.close()
+                    throw error
+                }
+                await shared.close()
+            } else {
+                token = try await TokenStore(path: data.directory.tokens.path).create(name: name, role: role, project: project)
+            }
             print(token)
         }
     }
