@@ -48,6 +48,11 @@ public struct DatasetImporter: Sendable {
     }
 
     /// Checks everything and, unless `dryRun`, appends the samples.
+    ///
+    /// Reading the source, probing (and hashing) every image and deciding the samples
+    /// against the dataset run off the cooperative thread pool (``LabelingService/OffPool``):
+    /// an import of any size holds none of the pool's threads while it reads files or
+    /// decides, so the process's other tasks (a server's handlers) keep running.
     /// - Parameters:
     ///   - progress: called with (entries done, total) while images are read.
     ///   - appending: called with the number of samples just before they are appended.
@@ -55,9 +60,7 @@ public struct DatasetImporter: Sendable {
         source: URL, into dataset: DatasetID, actor: String, dryRun: Bool, partial: Bool, commandID: String? = nil,
         progress: (@Sendable (Int, Int) -> Void)? = nil, appending: (@Sendable (Int) -> Void)? = nil
     ) async throws(InterchangeError) -> ImportReport {
-        var entries: [ImportEntry]
-        let readProblems: [ImportProblem]
-        (entries, readProblems) = try Self.read(source)
+        let (entries, readProblems) = try await OffPool.run { () throws(InterchangeError) in try Self.read(source) }
         let state: DatasetState
         do {
             guard let current = try await service.state(of: dataset) else { throw InterchangeError.datasetNotFound(dataset.rawValue) }
@@ -67,11 +70,56 @@ public struct DatasetImporter: Sendable {
         } catch {
             throw .service(error as? ServiceError ?? .log(.failed(reason: "\(error)")))
         }
+        let checked = await OffPool.run {
+            Self.check(entries, problems: readProblems, source: source, into: dataset, state: state, actor: actor, progress: progress)
+        }
+        let (accepted, problems) = (checked.accepted, checked.problems)
+        if dryRun || accepted.isEmpty || (!problems.isEmpty && !partial) {
+            if !dryRun, !problems.isEmpty, !partial { throw .importRefused(problems) }
+            return ImportReport(accepted: accepted.count, problems: problems, append: nil, dryRun: dryRun)
+        }
+        appending?(accepted.count)
+        do {
+            let outcome = try await service.execute(
+                .addSamples(accepted, by: actor), on: dataset, actor: actor, commandID: commandID, allOrNothing: true)
+            if let failure = outcome.decision.results.first(where: { !$0.success }), let error = failure.error {
+                // The dataset changed between the check and the write.
+                let entry = checked.origins[failure.sampleID]
+                throw InterchangeError.importRefused(problems + [ImportProblem(
+                    file: entry?.file ?? source.path, line: entry?.line ?? 0, code: error.code, message: error.message)])
+            }
+            return ImportReport(accepted: accepted.count, problems: problems, append: outcome.append, dryRun: false)
+        } catch let error as InterchangeError {
+            throw error
+        } catch {
+            throw .service(error as? ServiceError ?? .log(.failed(reason: "\(error)")))
+        }
+    }
+
+    /// What checking an import's entries found: the samples to append, every problem (in
+    /// file and line order) and where each sample came from.
+    struct Checked: Sendable {
+        var accepted: [NewSample]
+        var problems: [ImportProblem]
+        var origins: [SampleID: ImportOrigin]
+    }
+
+    /// A sample's file and line in the source, for problems the domain finds.
+    struct ImportOrigin: Sendable {
+        var file: String
+        var line: Int
+    }
+
+    /// Probes every entry's image and decides the samples against `state` (blocking: file
+    /// reads and hashing, then the domain's decision; run it off the pool).
+    static func check(
+        _ entries: [ImportEntry], problems readProblems: [ImportProblem], source: URL, into dataset: DatasetID,
+        state: DatasetState, actor: String, progress: (@Sendable (Int, Int) -> Void)?
+    ) -> Checked {
         var problems = readProblems
         var samples: [NewSample] = []
-        // Where each sample came from, for problems the domain finds.
-        var origins: [SampleID: (file: String, line: Int)] = [:]
-        var seenSources: [String: (file: String, line: Int)] = [:]
+        var origins: [SampleID: ImportOrigin] = [:]
+        var seenSources: [String: ImportOrigin] = [:]
         for (index, entry) in entries.enumerated() {
             progress?(index + 1, entries.count)
             func problem(_ code: String, _ message: String) {
@@ -81,7 +129,7 @@ public struct DatasetImporter: Sendable {
                 problem("LabelLedger.Import.011", "duplicate sample: \(entry.source.lastPathComponent) is already imported at \(first.file)\(first.line > 0 ? ":\(first.line)" : "")")
                 continue
             }
-            seenSources[entry.source.path] = (entry.file, entry.line)
+            seenSources[entry.source.path] = ImportOrigin(file: entry.file, line: entry.line)
             let image: SampleIntake.Image
             do {
                 image = try SampleIntake.probe(fileAt: entry.source)
@@ -89,12 +137,10 @@ public struct DatasetImporter: Sendable {
                 problem("LabelLedger.Import.012", "unreadable image \(entry.source.path) (\(error.message))")
                 continue
             }
-            let sample = Self.newSample(entry, dataset: dataset, image: image, actor: actor)
-            let id = sample.id
-            origins[id] = (entry.file, entry.line)
+            let sample = newSample(entry, dataset: dataset, image: image, actor: actor)
+            origins[sample.id] = ImportOrigin(file: entry.file, line: entry.line)
             samples.append(sample)
         }
-        entries = []
         // The domain's own rules (labels, boxes inside the image, duplicate names/ids, …),
         // decided against the dataset as it is now.
         var accepted = samples
@@ -113,26 +159,7 @@ public struct DatasetImporter: Sendable {
             }
         }
         problems.sort { ($0.file, $0.line) < ($1.file, $1.line) }
-        if dryRun || accepted.isEmpty || (!problems.isEmpty && !partial) {
-            if !dryRun, !problems.isEmpty, !partial { throw .importRefused(problems) }
-            return ImportReport(accepted: accepted.count, problems: problems, append: nil, dryRun: dryRun)
-        }
-        appending?(accepted.count)
-        do {
-            let outcome = try await service.execute(
-                .addSamples(accepted, by: actor), on: dataset, actor: actor, commandID: commandID, allOrNothing: true)
-            if let failure = outcome.decision.results.first(where: { !$0.success }), let error = failure.error {
-                // The dataset changed between the check and the write.
-                let entry = origins[failure.sampleID]
-                throw InterchangeError.importRefused(problems + [ImportProblem(
-                    file: entry?.file ?? source.path, line: entry?.line ?? 0, code: error.code, message: error.message)])
-            }
-            return ImportReport(accepted: accepted.count, problems: problems, append: outcome.append, dryRun: false)
-        } catch let error as InterchangeError {
-            throw error
-        } catch {
-            throw .service(error as? ServiceError ?? .log(.failed(reason: "\(error)")))
-        }
+        return Checked(accepted: accepted, problems: problems, origins: origins)
     }
 
     /// The sample for `entry`: its manifest `id` if it has one, otherwise the id
@@ -146,7 +173,7 @@ public struct DatasetImporter: Sendable {
             } else {
                 machine.append(SampleLabel(
                     name: label.name, box: label.box, score: label.confidence,
-                    annotator: .preLabelModel(name: label.annotatedBy, version: Annotator.importedVersion)))
+                    annotator: Annotator(manifestName: label.annotatedBy, importedBy: actor)))
             }
         }
         var hardMark: HardMark?
@@ -164,11 +191,32 @@ public struct DatasetImporter: Sendable {
 }
 
 extension Annotator {
+    /// The annotator a manifest's `annotated-by` names, in the product's one vocabulary
+    /// (``LabelingDomain/Labeler``), as the import by `actor` records it:
+    /// - `human` (or nothing) is the importing person: `person:<actor>`;
+    /// - `modelarts/active-learning`, ModelArts' spelling for its active learning, is
+    ///   `active-learning` (the task that made it is not in this log: its id is
+    ///   ``importedVersion``);
+    /// - any other spelling is the machine it names: `model:<annotated-by>:imported`.
+    ///
+    /// Invariant: ``manifestName`` of the result is `name` again (`human` for nothing), so an
+    /// export writes back the spelling the manifest was imported with.
+    public init(manifestName name: String, importedBy actor: String) {
+        switch name {
+        case "human", "": self = .human(actor)
+        case Self.modelArtsActiveLearning: self = .activeLearning(TaskID(Self.importedVersion))
+        default: self = .preLabelModel(name: name, version: Self.importedVersion)
+        }
+    }
+
+    /// ModelArts' `annotated-by` for labels its active learning made.
+    public static let modelArtsActiveLearning = "modelarts/active-learning"
+
     /// The manifest's `annotated-by` for this annotator.
     public var manifestName: String {
         switch self {
         case .human: "human"
-        case .activeLearning: "modelarts/active-learning"
+        case .activeLearning: Self.modelArtsActiveLearning
         case let .preLabelModel(name, version): version == Self.importedVersion ? name : "\(name):\(version)"
         }
     }

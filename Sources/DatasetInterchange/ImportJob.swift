@@ -54,7 +54,14 @@ public struct ImportJob: Sendable {
         if let creation {
             do {
                 if try await service.state(of: dataset) == nil {
-                    let names = try creation.labels ?? Array(Set(DatasetImporter.read(source).entries.flatMap { $0.labels.map(\.name) })).sorted()
+                    var names = creation.labels ?? []
+                    if creation.labels == nil {
+                        // Reading the source is file work: off the cooperative pool.
+                        let source = source
+                        names = try await OffPool.run { () throws(InterchangeError) in
+                            Array(Set(try DatasetImporter.read(source).entries.flatMap { $0.labels.map(\.name) })).sorted()
+                        }
+                    }
                     let colours = LabelPalette.defaults(count: names.count, existing: [])
                     _ = try await service.execute(
                         .createDataset(

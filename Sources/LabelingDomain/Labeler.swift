@@ -18,7 +18,8 @@
 /// - `model:<name>:<version>`: a registered pre-labeling model, named as it is registered
 ///   and as a task names it (``ModelRef``). Machine labels uploaded or imported keep their
 ///   origin as the name and ``Annotator/importedVersion`` as the version
-///   (`model:api:<token name>:imported`, `model:<annotated-by>:imported`).
+///   (`model:api:<token name>:imported`, `model:<annotated-by>:imported`); a manifest's
+///   `modelarts/active-learning` is `active-learning`, its `human` the importing person.
 ///
 /// A registered model's name never holds a `:` (the registry refuses one); the version is
 /// what follows the last `:`, so an uploader's `api:<name>` reads back as it was written.

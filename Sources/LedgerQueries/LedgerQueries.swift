@@ -23,35 +23,33 @@ import Projections
 ///   (``Projections/ProjectionQueries/asOf(_:log:upTo:scratch:_:)``), so as of the head
 ///   they equal the current ones.
 /// - Nothing blocks the cooperative thread pool: every SQLite or log read runs on a
-///   dispatch queue (``offPool(_:)``) and the caller awaits it.
+///   dispatch queue (``LabelingService/OffPool``) and the caller awaits it.
 ///
 /// Thread-safety: a `Sendable` value; call from any task.
 public struct LedgerQueries: Sendable {
-    /// The log's synchronous reads (any engine), for the work that runs off the pool.
-    let log: EventReader
+    let log: EventLog
     /// The projections' own query API (for callers that already run off the pool).
     public let projections: ProjectionQueries
     /// Where as-of scratch projections are built (each removed when its read ends).
     let scratch: URL
 
-    public init(log: any EventStore, store: ProjectionStore, scratch: URL = FileManager.default.temporaryDirectory) {
-        self.log = EventReader(log)
+    public init(log: EventLog, store: ProjectionStore, scratch: URL = FileManager.default.temporaryDirectory) {
+        self.log = log
         self.projections = ProjectionQueries(store: store)
         self.scratch = scratch
     }
 
     // MARK: - The log
 
-    /// The last durable position this process knows (cheap: no I/O; on a store shared by
-    /// several nodes, a lower bound that includes this node's appends and those it was told of).
+    /// The last durable position (cheap: no I/O).
     public var head: UInt64 { log.head }
 
     /// The last position the log recorded at or before `date` (0 when it has nothing that old).
     public func position(at date: Date) async throws(QueryError) -> UInt64 {
         guard date.timeIntervalSince1970.isFinite else { throw .invalidTime("\(date) is not a time") }
         let log = log
-        return try await Self.offPool { () throws(QueryError) in
-            do throws(ServiceError) { return try DatasetReplay.position(asOf: date, reader: log) } catch { throw .service(error) }
+        return try await OffPool.run { () throws(QueryError) in
+            do throws(ServiceError) { return try DatasetReplay.position(asOf: date, log: log) } catch { throw .service(error) }
         }
     }
 
@@ -83,8 +81,8 @@ public struct LedgerQueries: Sendable {
         let head = log.head
         guard position <= head else { throw .positionBeyondHead(position: position, head: head) }
         let log = log
-        let found = try await Self.offPool { () throws(QueryError) in
-            do throws(ServiceError) { return try DatasetReplay.replay(dataset, reader: log, upTo: position) } catch { throw .service(error) }
+        let found = try await OffPool.run { () throws(QueryError) in
+            do throws(ServiceError) { return try DatasetReplay.replay(dataset, log: log, upTo: position) } catch { throw .service(error) }
         }
         guard let found else { throw .datasetNotFound(dataset: dataset.rawValue, position: position) }
         return found
@@ -176,7 +174,7 @@ public struct LedgerQueries: Sendable {
         _ body: @escaping @Sendable (ProjectionQueries) throws(ProjectionError) -> T
     ) async throws(QueryError) -> T {
         let queries = projections
-        return try await Self.offPool { () throws(QueryError) in
+        return try await OffPool.run { () throws(QueryError) in
             do throws(ProjectionError) { return try body(queries) } catch { throw .projection(error) }
         }
     }
@@ -191,7 +189,7 @@ public struct LedgerQueries: Sendable {
         let head = log.head
         guard position <= head else { throw .positionBeyondHead(position: position, head: head) }
         let (queries, log, scratch) = (projections, log, scratch)
-        let found = try await Self.offPool { () throws(QueryError) in
+        let found = try await OffPool.run { () throws(QueryError) in
             do throws(ProjectionError) {
                 return try queries.asOf(dataset, log: log, upTo: position, scratch: scratch) { then throws(ProjectionError) in
                     try body(then)
@@ -202,16 +200,5 @@ public struct LedgerQueries: Sendable {
         }
         guard let found else { throw .datasetNotFound(dataset: dataset.rawValue, position: position) }
         return found
-    }
-
-    /// Runs blocking work (SQLite, log reads, files) on a dispatch queue, so that the
-    /// cooperative thread pool never waits on I/O or a lock; the caller awaits the result.
-    static func offPool<T: Sendable, E: Error>(_ work: @escaping @Sendable () throws(E) -> T) async throws(E) -> T {
-        let result: Result<T, E> = await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async {
-                continuation.resume(returning: Result { () throws(E) in try work() })
-            }
-        }
-        return try result.get()
     }
 }

@@ -1,6 +1,7 @@
 import AutoLabeling
 import Foundation
 import LabelingDomain
+import LabelingService
 import Projections
 
 /// Thumbnails of a data directory's samples: the sample's image (as the projections
@@ -58,7 +59,7 @@ public final class SampleThumbnails: Sendable {
         let projections = queries.projections
         let found: SampleView?
         do {
-            found = try await LedgerQueries.offPool { () throws(ProjectionError) in try projections.sample(sample, in: dataset) }
+            found = try await OffPool.run { () throws(ProjectionError) in try projections.sample(sample, in: dataset) }
         } catch {
             throw .query(.projection(error))
         }

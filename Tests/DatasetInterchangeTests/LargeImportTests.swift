@@ -25,24 +25,14 @@ import TestSupport
             text.reserveCapacity(count * 120)
             for i in 0..<count {
                 let name = String(format: "img/%06d.png", i)
-                try writeUnsynced(png, to: folder.appendingPathComponent(name))
+                try UnsyncedFile.write(png, to: folder.appendingPathComponent(name))
                 text += #"{"source":"\#(name)","annotation":[{"type":"modelarts/image_classification","name":"\#(i % 2 == 0 ? "cat" : "dog")"}]}"#
                 text += "\n"
             }
             for line in extraLines { text += line + "\n" }
             let url = folder.appendingPathComponent("big.manifest")
-            try writeUnsynced(Data(text.utf8), to: url)
+            try UnsyncedFile.write(Data(text.utf8), to: url)
             return url
-        }
-    }
-
-    /// Writes `data` as a new file, with no `fsync` (Foundation's `Data.write(to:)` syncs
-    /// every file): test inputs need no durability.
-    static func writeUnsynced(_ data: Data, to url: URL) throws {
-        guard let file = fopen(url.path, "wb") else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path]) }
-        let written = data.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-        guard fclose(file) == 0, written == data.count else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
         }
     }
 

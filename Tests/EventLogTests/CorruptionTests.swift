@@ -39,8 +39,10 @@ import TestSupport
             return frame?.firstPosition ?? (frames.last { $0.segment == first }.map { $0.lastPosition + 1 } ?? first)
         }
 
+        /// Replaces the segment file `name` with `bytes`, unsynced (``UnsyncedFile``): the
+        /// tests below write a damaged copy per byte of every segment.
         func write(_ bytes: [UInt8], to name: String) throws {
-            try Data(bytes).write(to: dir.url.appendingPathComponent(name))
+            try UnsyncedFile.write(Data(bytes), to: dir.url.appendingPathComponent(name))
         }
     }
 
@@ -49,62 +51,82 @@ import TestSupport
         defer { fixture.dir.cleanup() }
         #expect(fixture.segments.count >= 3)
         #expect(try EventLog.verify(directory: fixture.dir.url).isClean)
-        for segment in fixture.segments {
-            for offset in 0..<segment.bytes.count {
-                var damaged = segment.bytes
-                damaged[offset] ^= 0x20
-                try fixture.write(damaged, to: segment.name)
-                let report = try EventLog.verify(directory: fixture.dir.url)
-                let expected = fixture.position(segment: segment.first, offset: offset)
-                #expect(report.problem?.kind == .corruption, "flip at \(segment.name)+\(offset)")
-                #expect(report.problem?.position == expected, "flip at \(segment.name)+\(offset): \(String(describing: report.problem))")
+        // Thousands of writes and verifications: on a thread of their own, not the pool's.
+        let misses = try await Blocking.run {
+            var misses: [String] = []
+            for segment in fixture.segments {
+                for offset in 0..<segment.bytes.count {
+                    var damaged = segment.bytes
+                    damaged[offset] ^= 0x20
+                    try fixture.write(damaged, to: segment.name)
+                    let report = try EventLog.verify(directory: fixture.dir.url)
+                    let expected = fixture.position(segment: segment.first, offset: offset)
+                    if report.problem?.kind != .corruption || report.problem?.position != expected {
+                        misses.append("flip at \(segment.name)+\(offset): \(String(describing: report.problem)), expected corruption at \(expected)")
+                    }
+                }
+                try fixture.write(segment.bytes, to: segment.name)
             }
-            try fixture.write(segment.bytes, to: segment.name)
+            return misses
         }
+        #expect(misses.isEmpty, "\(misses.count) flips misreported, first: \(misses.prefix(5))")
     }
 
     @Test func every_truncation_is_reported_at_the_first_position_it_removes() async throws {
         let fixture = try await Fixture.make()
         defer { fixture.dir.cleanup() }
-        for (index, segment) in fixture.segments.enumerated() {
-            let isLast = index == fixture.segments.count - 1
-            for length in 0..<segment.bytes.count {
-                try fixture.write(Array(segment.bytes[..<length]), to: segment.name)
-                let report = try EventLog.verify(directory: fixture.dir.url)
-                let expected = fixture.position(segment: segment.first, offset: length)
-                guard let problem = report.problem else {
-                    Issue.record("truncation of \(segment.name) to \(length) bytes went unnoticed")
-                    continue
+        // Thousands of writes and verifications: on a thread of their own, not the pool's.
+        let misses = try await Blocking.run {
+            var misses: [String] = []
+            for (index, segment) in fixture.segments.enumerated() {
+                let isLast = index == fixture.segments.count - 1
+                for length in 0..<segment.bytes.count {
+                    try fixture.write(Array(segment.bytes[..<length]), to: segment.name)
+                    let report = try EventLog.verify(directory: fixture.dir.url)
+                    let expected = fixture.position(segment: segment.first, offset: length)
+                    guard let problem = report.problem else {
+                        misses.append("truncation of \(segment.name) to \(length) bytes went unnoticed")
+                        continue
+                    }
+                    if problem.position != expected || (!isLast && problem.kind != .corruption) {
+                        misses.append("truncation of \(segment.name) to \(length): \(problem), expected position \(expected)")
+                    }
                 }
-                #expect(problem.position == expected, "truncation of \(segment.name) to \(length): \(problem)")
-                if !isLast { #expect(problem.kind == .corruption, "truncation of \(segment.name) to \(length)") }
+                try fixture.write(segment.bytes, to: segment.name)
             }
-            try fixture.write(segment.bytes, to: segment.name)
+            return misses
         }
+        #expect(misses.isEmpty, "\(misses.count) truncations misreported, first: \(misses.prefix(5))")
     }
 
     @Test func a_writable_open_refuses_corruption_in_the_last_segment_naming_file_offset_and_position() async throws {
         let fixture = try await Fixture.make()
         defer { fixture.dir.cleanup() }
         let last = fixture.segments.last!
-        var generator = SeededGenerator(seed: 99)
-        for _ in 0..<60 {
-            let offset = Int.random(in: 0..<last.bytes.count, using: &generator)
-            var damaged = last.bytes
-            damaged[offset] ^= 0x01
-            try fixture.write(damaged, to: last.name)
-            let expected = fixture.position(segment: last.first, offset: offset)
-            do {
-                _ = try EventLog.openForTest(fixture.dir)
-                Issue.record("open accepted a flipped byte at \(last.name)+\(offset)")
-            } catch let LogError.corruption(segment, reportedOffset, position, _) {
-                #expect(segment == last.name)
-                #expect(position == expected, "flip at +\(offset)")
-                #expect(reportedOffset <= UInt64(offset))
-            } catch {
-                Issue.record("unexpected error \(error)")
+        // Sixty writable opens (each recovers and checks the log): off the pool.
+        let misses = try await Blocking.run {
+            var misses: [String] = []
+            var generator = SeededGenerator(seed: 99)
+            for _ in 0..<60 {
+                let offset = Int.random(in: 0..<last.bytes.count, using: &generator)
+                var damaged = last.bytes
+                damaged[offset] ^= 0x01
+                try fixture.write(damaged, to: last.name)
+                let expected = fixture.position(segment: last.first, offset: offset)
+                do {
+                    _ = try EventLog.openForTest(fixture.dir)
+                    misses.append("open accepted a flipped byte at \(last.name)+\(offset)")
+                } catch let LogError.corruption(segment, reportedOffset, position, _) {
+                    if segment != last.name || position != expected || reportedOffset > UInt64(offset) {
+                        misses.append("flip at +\(offset): reported \(segment)+\(reportedOffset) position \(position), expected position \(expected)")
+                    }
+                } catch {
+                    misses.append("flip at +\(offset): unexpected error \(error)")
+                }
             }
+            return misses
         }
+        #expect(misses.isEmpty, "\(misses)")
         try fixture.write(last.bytes, to: last.name)
         #expect(try EventLog.openForTest(fixture.dir).head == 14)
     }
