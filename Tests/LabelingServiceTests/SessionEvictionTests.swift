@@ -37,6 +37,38 @@ import Testing
         }
     }
 
+    /// The figure: 10,000 datasets through one service with its default bound. The
+    /// loaded sessions never exceed the bound, and an evicted session is freed (its state
+    /// with it), not merely dropped from the cache while something still holds it.
+    @Test func ten_thousand_datasets_keep_the_default_bound_and_free_the_evicted_sessions() async throws {
+        let fixture = try ServiceFixture()
+        defer { fixture.cleanup() }
+        let service = fixture.service
+        let bound = service.maxSessions
+        #expect(bound == 1_000)
+        let count = 10_000
+        let watched = 100
+        var early: [WeakSession] = []
+        var peak = 0
+        for i in 0..<count {
+            let id = DatasetID("p/\(i)")
+            try await service.execute(
+                .createDataset(id: id, name: "d\(i)", typeCode: 0, labels: [LabelDefinition(name: "cat", color: "#112233")],
+                               description: "", by: "ana", at: now),
+                on: id, actor: "ana")
+            if i < watched { early.append(WeakSession(service.session(id))) }
+            peak = max(peak, service.sessionCount)
+        }
+        #expect(peak == bound, "the loaded sessions stay at the bound")
+        #expect(service.sessionCount == bound)
+        let alive = early.filter { $0.session != nil }.count
+        #expect(alive == 0, "\(alive) of the \(watched) first datasets' sessions are still in memory after eviction")
+        // An evicted dataset loads again whole.
+        let first = try #require(try await service.state(of: "p/0"))
+        #expect(first.name == "d0" && first.version == 1)
+        #expect(service.sessionCount == bound)
+    }
+
     @Test func the_least_recently_used_dataset_is_the_one_evicted() async throws {
         let fixture = try ServiceFixture()
         defer { fixture.cleanup() }
@@ -51,4 +83,10 @@ import Testing
         #expect(service.sessionCount == 2)
         #expect(service.session("a") === a, "a was used more recently than b: kept")
     }
+}
+
+/// A session held without keeping it alive.
+final class WeakSession: @unchecked Sendable {
+    weak var session: DatasetSession?
+    init(_ session: DatasetSession) { self.session = session }
 }

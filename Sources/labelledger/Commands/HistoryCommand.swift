@@ -3,6 +3,7 @@ import EventLog
 import Foundation
 import LabelLedgerCommandLine
 import LabelingDomain
+import LedgerQueries
 import Projections
 
 struct HistoryCommand: AsyncParsableCommand {
@@ -11,7 +12,8 @@ struct HistoryCommand: AsyncParsableCommand {
         abstract: "The audit trail of a sample, a dataset or an actor.",
         discussion: """
             One line per event: position, time, actor, what changed (before → after for labels), \
-            command id. Answered from the audit index of the projections (never by scanning the \
+            for a sample who labelled it as the change left it (the API's labeler: person:<user>, \
+            active-learning or model:<name>:<version>), command id. Answered from the audit index of the projections (never by scanning the \
             log); the projections are caught up first when the log is not held by another process.
             """)
 
@@ -34,16 +36,21 @@ struct HistoryCommand: AsyncParsableCommand {
         }
     }
 
+    /// Reads through the query API every read of the product goes through (``LedgerQueries``),
+    /// over the projections caught up first when the log can be taken, else over the log
+    /// opened read-only and the projections as they are (beside a running server).
     func run() async throws {
         let store: ProjectionStore
-        var log: EventLog?
+        let log: EventLog
+        var writable: EventLog?
         if let opened = try? await data.openProjected() {
-            (log, store) = (opened.0, opened.1)
+            (log, store, writable) = (opened.0, opened.1, opened.0)
         } else {
             guard ProjectionStore.exists(directory: data.projectionDirectory) else {
                 throw ValidationError("no projections in \(data.projectionDirectory.path) and the log cannot be opened")
             }
             store = try ProjectionStore.open(directory: data.projectionDirectory, removeStaleFiles: false)
+            log = try EventLog.openReadOnly(directory: data.logDirectory)
         }
         let subject: HistoryQuery.Subject
         if let sample {
@@ -53,13 +60,19 @@ struct HistoryCommand: AsyncParsableCommand {
         } else {
             subject = .dataset(project.dataset(dataset!))
         }
-        let queries = ProjectionQueries(store: store)
-        let entries = try queries.history(HistoryQuery(subject, since: since?.date, until: until?.date, limit: limit))
-        // A dataset with no trail at all was never created: say so (exit 1), not "0 events".
-        if entries.isEmpty, let dataset, try queries.history(HistoryQuery(.dataset(project.dataset(dataset)), limit: 1)).isEmpty {
-            await log?.close()
-            throw CommandFailure(ProjectionError.datasetNotFound(project.dataset(dataset)).description
-                + (project.project == nil && !dataset.contains("/") ? " (a dataset of a project: give --project)" : ""))
+        let queries = LedgerQueries(log: log, store: store)
+        let entries: [HistoryEntry]
+        do {
+            entries = try await queries.history(HistoryQuery(subject, since: since?.date, until: until?.date, limit: limit))
+            // A dataset with no trail at all was never created: say so (exit 1), not "0 events".
+            if entries.isEmpty, let dataset, try await queries.history(HistoryQuery(.dataset(project.dataset(dataset)), limit: 1)).isEmpty {
+                await writable?.close()
+                throw CommandFailure(ProjectionError.datasetNotFound(project.dataset(dataset)).description
+                    + (project.project == nil && !dataset.contains("/") ? " (a dataset of a project: give --project)" : ""))
+            }
+        } catch let error as QueryError {
+            await writable?.close()
+            throw CommandFailure(error.description)
         }
         for entry in entries {
             if json {
@@ -70,6 +83,7 @@ struct HistoryCommand: AsyncParsableCommand {
                     "change": entry.whatChanged,
                 ]
                 if let dataset = entry.dataset { object["dataset"] = dataset.rawValue }
+                if let labeler = entry.sample?.labeler { object["labeler"] = labeler.name }
                 if let change = entry.sample {
                     object["sample"] = [
                         "id": change.sampleID.rawValue, "change": change.change, "before": change.before, "after": change.after,
@@ -80,10 +94,11 @@ struct HistoryCommand: AsyncParsableCommand {
             } else {
                 let command = entry.commandID.isEmpty ? "-" : entry.commandID
                 let scope = sample == nil || dataset != nil ? "" : "\(entry.dataset?.rawValue ?? entry.stream)  "
-                print("\(entry.position)  \(TimeArgument.format(entry.recordedAt))  \(entry.actor)  \(scope)\(entry.whatChanged)  [\(command)]")
+                let labeler = entry.sample?.labeler.map { "  labeler \($0.name)" } ?? ""
+                print("\(entry.position)  \(TimeArgument.format(entry.recordedAt))  \(entry.actor)  \(scope)\(entry.whatChanged)\(labeler)  [\(command)]")
             }
         }
         if !json { print("\(entries.count) event\(entries.count == 1 ? "" : "s")") }
-        await log?.close()
+        await writable?.close()
     }
 }
