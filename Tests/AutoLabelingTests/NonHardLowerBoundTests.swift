@@ -21,6 +21,18 @@ struct NonHardLowerBoundTests {
         HardExampleDetector(configuration: .init(targetAccuracy: target), trainingSizes: [(32, 32)])
     }
 
+    /// `count` predictions of class 0 with margins uniform in (0.01, 0.99), each right (true class
+    /// 0) with probability `accuracy(margin)`, else of true class 1.
+    static func simulated(
+        _ count: Int, accuracy: (Double) -> Double, using generator: inout SeededGenerator
+    ) -> [(candidate: HardExampleDetector.Candidate, trueClass: Int)] {
+        (0..<count).map { _ in
+            let margin = Double.random(in: 0.01..<0.99, using: &generator)
+            let right = Double.random(in: 0..<1, using: &generator) < accuracy(margin)
+            return (candidate(prediction(margin: margin)), right ? 0 : 1)
+        }
+    }
+
     @Test func test_clopper_pearson_matches_the_beta_quantile() {
         // Reference values: scipy.stats.beta.ppf(alpha, k, n - k + 1).
         #expect(abs(HardExampleDetector.clopperPearsonLowerBound(correct: 45, total: 50, alpha: 0.05) - 0.8011669974835816) < 1e-9)
@@ -63,14 +75,8 @@ struct NonHardLowerBoundTests {
         var covered = 0, coveredBySelection = 0, runs = 0
         for seed in 1...400 {
             var generator = SeededGenerator(seed: UInt64(seed))
-            func draw(_ count: Int) -> [(candidate: HardExampleDetector.Candidate, trueClass: Int)] {
-                (0..<count).map { _ in
-                    let margin = Double.random(in: 0.01..<0.99, using: &generator)
-                    let right = Double.random(in: 0..<1, using: &generator) < accuracy(margin)
-                    return (Self.candidate(Self.prediction(margin: margin)), right ? 0 : 1)
-                }
-            }
-            let heldOut = draw(80 + seed % 5 * 30), pool = draw(3000)
+            let heldOut = Self.simulated(80 + seed % 5 * 30, accuracy: accuracy, using: &generator)
+            let pool = Self.simulated(3000, accuracy: accuracy, using: &generator)
             var detector = Self.detector(target: 0.97)
             detector.calibrate(heldOut: heldOut)
             let accepted = pool.filter { detector.assess($0.candidate) == nil }

@@ -94,14 +94,8 @@ struct TargetAimedThresholdTests {
         var covered = 0, runs = 0, acceptedAimed = 0, acceptedOld = 0
         for seed in 1...400 {
             var generator = SeededGenerator(seed: UInt64(seed))
-            func draw(_ count: Int) -> [(candidate: HardExampleDetector.Candidate, trueClass: Int)] {
-                (0..<count).map { _ in
-                    let margin = Double.random(in: 0.01..<0.99, using: &generator)
-                    let right = Double.random(in: 0..<1, using: &generator) < accuracy(margin)
-                    return (Self.candidate(margin: margin), right ? 0 : 1)
-                }
-            }
-            let heldOut = draw(45 + seed % 3 * 50), pool = draw(2000)
+            let heldOut = NonHardLowerBoundTests.simulated(45 + seed % 3 * 50, accuracy: accuracy, using: &generator)
+            let pool = NonHardLowerBoundTests.simulated(2000, accuracy: accuracy, using: &generator)
             var aimed = Self.activeLearningDetector()
             aimed.calibrate(heldOut: heldOut)
             var old = HardExampleDetector(configuration: .init(targetAccuracy: 0.95), trainingSizes: [(32, 32)])
