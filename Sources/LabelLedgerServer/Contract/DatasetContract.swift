@@ -77,6 +77,8 @@ struct DatasetResponse: ResponseEncodable, Sendable {
     var position: UInt64
 }
 
+/// The shape of `GET …/datasets`, which ``WireWriter/datasetList(_:position:)`` writes by hand
+/// (tests hold the two to the same bytes).
 struct DatasetListResponse: ResponseEncodable, Sendable {
     var datasets: [DatasetResponse]
     var total_number: Int

@@ -19,8 +19,8 @@ import NIOCore
 /// - object keys in byte order (the service's snake_case names, as the wire structs
 ///   declare them), whatever the struct's declaration order or a dictionary's hash order:
 ///   the same answer is the same bytes;
-/// - strings are UTF-8 escaped per RFC 8259 (`"`, `\` and bytes below 0x20); `/` is not
-///   escaped;
+/// - strings are UTF-8 escaped per RFC 8259 (`"`, `\` and bytes below 0x20: `\n`, `\r`, `\t`,
+///   `\b`, `\f`, the others `\u00XX`, as `JSONEncoder` writes them); `/` is not escaped;
 /// - integers in full; other numbers in Swift's shortest round-trip form (`0.93`, `1e-05`),
 ///   an integral one without a fraction (`20`); scores and hard coefficients rounded to
 ///   ``decimals`` places; NaN and infinities, which JSON cannot hold, are `null`;
@@ -131,6 +131,9 @@ struct WireWriter: ~Copyable {
         case 0x0A: append("\\n")
         case 0x0D: append("\\r")
         case 0x09: append("\\t")
+        // As JSONEncoder spells them, so both doors write the same bytes.
+        case 0x08: append("\\b")
+        case 0x0C: append("\\f")
         case 0..<0x20:
             let hex: StaticString = "0123456789abcdef"
             append("\\u00")

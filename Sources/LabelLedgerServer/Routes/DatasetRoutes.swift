@@ -9,6 +9,8 @@ import Projections
 /// Datasets, labels and stats: `/v2/{project_id}/datasets…`.
 struct DatasetRoutes: Sendable {
     let support: RouteSupport
+    /// The project lists of `GET …/datasets`, by project and log head.
+    let listCache = DatasetListCache()
 
     func register(on group: RouterGroup<LedgerRequestContext>) {
         group.post("datasets", use: create)
@@ -38,16 +40,22 @@ struct DatasetRoutes: Sendable {
         }
     }
 
-    /// The project's datasets, from the datasets projection (no dataset's state is loaded).
-    @Sendable func list(_ request: Request, context: LedgerRequestContext) async throws -> DatasetListResponse {
+    /// The project's datasets, from the datasets projection (no dataset's state is loaded),
+    /// written by hand (``WireWriter/datasetList(_:position:)``) once per project and log
+    /// head (``DatasetListCache``): requests between two appends share one answer.
+    @Sendable func list(_ request: Request, context: LedgerRequestContext) async throws -> Response {
         let project = try context.parameters.require("project_id")
         _ = try context.require(.labeler, project: project)
-        let head = support.runtime.queries.head
-        try await support.runtime.settle(head)
-        let datasets: [DatasetOverview]
-        do { datasets = try await support.runtime.queries.datasets(inProject: project) } catch { throw APIError(error) }
-        let shown = datasets.map { Self.response($0, position: head) }
-        return DatasetListResponse(datasets: shown, total_number: shown.count)
+        let runtime = support.runtime
+        let (_, body) = try await listCache.answer(project: project, head: runtime.queries.head) { head in
+            try await runtime.settle(head)
+            let datasets: [DatasetOverview]
+            do throws(QueryError) { datasets = try await runtime.queries.datasets(inProject: project) } catch { throw APIError(error) }
+            var out = WireWriter(capacity: 1024 * max(datasets.count, 1))
+            out.datasetList(datasets, position: head)
+            return out.buffer
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
     }
 
     /// `as_of_position` / `as_of_time` (ISO 8601) show the dataset as it was then.
