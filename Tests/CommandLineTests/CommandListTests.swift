@@ -6,7 +6,7 @@ import TestSupport
 /// generator, the digits evaluation and the crash tests' child processes are commands of
 /// `labelledger-dev`, through the real built executables.
 @Suite struct CommandListTests {
-    static let operatorCommands = ["serve", "token", "verify", "import", "export", "rebuild", "replay", "history"]
+    static let operatorCommands = ["serve", "token", "verify", "import", "export", "rebuild", "replay", "history", "migrate"]
     static let developerCommands = ["bench", "golden-snapshot", "eval-digits", "project", "reactor"]
 
     func run(_ name: String, _ arguments: String...) async throws -> FinishedChild {
