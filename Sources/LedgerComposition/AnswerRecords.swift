@@ -1,4 +1,3 @@
-import EventLog
 import Foundation
 import GRDB
 
@@ -18,11 +17,7 @@ public struct SQLiteAnswerRecords: AnswerRecords {
     private let database: DatabaseQueue
 
     public init(path: String) throws {
-        try FileManager.default.createDirectory(
-            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        SQLiteProcessSetup.ensure()
-        database = try DatabaseQueue(path: path)
-        try database.write { db in
+        database = try ServerStateFile.open(path: path) { db in
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS answers(
                     scope TEXT NOT NULL, key TEXT NOT NULL, status INTEGER NOT NULL, body BLOB NOT NULL,

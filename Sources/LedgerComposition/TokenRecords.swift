@@ -1,4 +1,3 @@
-import EventLog
 import Foundation
 import GRDB
 
@@ -22,11 +21,7 @@ public struct SQLiteTokenRecords: TokenRecords {
     private let database: DatabaseQueue
 
     public init(path: String) throws {
-        try FileManager.default.createDirectory(
-            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        SQLiteProcessSetup.ensure()
-        database = try DatabaseQueue(path: path)
-        try database.write { db in
+        database = try ServerStateFile.open(path: path) { db in
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS tokens(
                     hash TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, project TEXT,

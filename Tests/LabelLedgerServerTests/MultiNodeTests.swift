@@ -113,7 +113,7 @@ import TestSupport
         await writers.value
 
         // The survivor takes the lease and finishes the task.
-        let ended = try await Self.waitUntilEnded(task, on: survivor)
+        let ended = try await ServerRestartTests().waitUntilEnded(task, on: survivor)
         #expect(ended.json["status"] as? Int == 3, "\(ended.text)")
 
         // The killed node starts again on its own directory and catches up with the shared log.
@@ -160,20 +160,6 @@ import TestSupport
     static func samples(_ count: Int, from first: Int, prefix: String) -> [[String: Any]] {
         (first..<first + count).map {
             ["name": "\(prefix)\($0).png", "data": TestPNG.pattern(width: 16, height: 16, seed: $0).base64EncodedString()]
-        }
-    }
-
-    /// Polls the task until it has ended (failed 2, succeeded 3, stopped 5), at most `seconds`.
-    static func waitUntilEnded(_ task: String, on server: ServerProcess, seconds: Double = 60) async throws -> ServerProcess.Reply {
-        let deadline = Date().addingTimeInterval(seconds)
-        while true {
-            let reply = try await server.call("GET", task)
-            if let status = reply.json["status"] as? Int, [2, 3, 5].contains(status) { return reply }
-            if Date() > deadline {
-                Issue.record("the task did not end within \(seconds) s: \(reply.text)")
-                return reply
-            }
-            try await Task.sleep(for: .milliseconds(20))
         }
     }
 
