@@ -28,6 +28,7 @@ Prints one JSON object.
 import gzip
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -235,6 +236,26 @@ def hog_peer(train, targets, labels, seed):
 PEER_VERSION = 1
 
 
+def peer_boxes(cache, images_dir, name, images, seed):
+    """The peer's boxes per target file of set `name`, and its seconds. The peer depends on the seed
+    and the sets only: its boxes are kept in CACHE, so running another build of LabelLedger on the
+    same seed does not train it again."""
+    set_labels = sorted({b[4] for image in images for b in image["boxes"]})
+    targets = [image for image in images if not image["labeled"]]
+    train = [image for image in images if image["labeled"]]
+    peer_file = os.path.join(cache, "detection-peer", f"{name}-seed{seed}-{PEER_VERSION}.json")
+    if os.path.exists(peer_file):
+        peer, peer_seconds = json.load(open(peer_file))
+        return {os.path.join(images_dir, os.path.basename(f)): v for f, v in peer.items()}, peer_seconds
+    peer_started = time.time()
+    peer = hog_peer(train, targets, set_labels, seed)
+    peer_seconds = time.time() - peer_started
+    os.makedirs(os.path.dirname(peer_file), exist_ok=True)
+    json.dump([{os.path.basename(f): v for f, v in peer.items()}, peer_seconds], open(peer_file + ".part", "w"))
+    os.replace(peer_file + ".part", peer_file)
+    return peer, peer_seconds
+
+
 def main():
     seed = int(os.environ.get("SEED", "7"))
     algorithm = os.environ.get("ALGORITHM", "fast")
@@ -263,6 +284,14 @@ def main():
     labelled_counts = {name: choose_labeled(images, 5, seed * 31 + k) for k, (name, images) in enumerate(sets.items())}
     labels = sorted({b[4] for images in sets.values() for image in images for b in image["boxes"]})
     all_images = [dict(image, set=name) for name, images in sets.items() for image in images]
+    if os.environ.get("PEER_ONLY") == "1":
+        # Fills CACHE with the peer's boxes for this seed (the peer does not depend on LabelLedger),
+        # so a later loop over seeds runs only our task.
+        for name, images in sets.items():
+            peer_boxes(cache, images_dir, name, images, seed)
+        shutil.rmtree(work)
+        print(json.dumps({"seed": seed, "peer_cached": sorted(sets)}))
+        return
     manifest = os.path.join(work, "manifest.json")
     json.dump({"labels": labels, "images": all_images}, open(manifest, "w"))
     started = time.time()
@@ -278,19 +307,7 @@ def main():
         targets = [image for image in images if not image["labeled"]]
         train = [image for image in images if image["labeled"]]
         result["target_images"] += len(targets)
-        # The peer depends on the seed and the sets only: its boxes are kept in CACHE, so running
-        # another build of LabelLedger on the same seed does not train it again.
-        peer_file = os.path.join(cache, "detection-peer", f"{name}-seed{seed}-{PEER_VERSION}.json")
-        if os.path.exists(peer_file):
-            peer, peer_seconds = json.load(open(peer_file))
-            peer = {os.path.join(images_dir, os.path.basename(f)): v for f, v in peer.items()}
-        else:
-            peer_started = time.time()
-            peer = hog_peer(train, targets, set_labels, seed)
-            peer_seconds = time.time() - peer_started
-            os.makedirs(os.path.dirname(peer_file), exist_ok=True)
-            json.dump([{os.path.basename(f): v for f, v in peer.items()}, peer_seconds], open(peer_file + ".part", "w"))
-            os.replace(peer_file + ".part", peer_file)
+        peer, peer_seconds = peer_boxes(cache, images_dir, name, images, seed)
         indexed = list(enumerate(targets))
         non_hard = [(i, t) for i, t in indexed if not by_file[t["file"]]["hard"]]
         ours_boxes = {t["file"]: by_file[t["file"]]["boxes"] for t in targets}

@@ -19,7 +19,7 @@ import LabelingDomain
 /// - Anchors: window sizes are the k-means centres (in log width and height) of the training
 ///   boxes (``Configuration/anchors``); the stride is a fraction of the anchor's shorter side.
 /// - `fast` and `accurate` (``Configuration/init(algorithm:seed:)``): accurate uses more anchors,
-///   a finer stride, more jittered and mirrored positives and a second mining round.
+///   a finer stride, more jittered positives and a second mining round.
 /// - Large images are scanned in tiles of ``Configuration/tileSide`` (plus a margin of the largest
 ///   window), each window once, by the tile that holds its top-left corner; boxes are merged
 ///   across tile edges by a final suppression over the whole image, so the result does not
@@ -40,7 +40,7 @@ public struct BuiltInDetector: Sendable {
         public var anchors: Int
         /// Stride as a fraction of the anchor's shorter side.
         public var strideFraction: Double
-        /// Jittered copies of each training box (each also mirrored).
+        /// Jittered copies of each training box (each also mirrored with ``mirrorsPositives``).
         public var jitters: Int
         /// Random background windows per training box (at least 20 per image).
         public var negativesPerBox: Int
@@ -52,6 +52,10 @@ public struct BuiltInDetector: Sendable {
         public var iterations: Int
         /// IoU above which a lower-scored box is suppressed.
         public var overlap: Double
+        /// Also train on every positive window mirrored left to right. Off: many objects are not
+        /// mirror-symmetric in their pictures (a digit, a tree whose shadow falls on one side in
+        /// every aerial tile), and a mirrored positive teaches the model the mirror image too.
+        public var mirrorsPositives: Bool
 
         public init(algorithm: AutoLabelAlgorithm = .fast, seed: UInt64 = 0x5EED) {
             self.seed = seed
@@ -61,6 +65,7 @@ public struct BuiltInDetector: Sendable {
             jitters = accurate ? 8 : 4
             negativesPerBox = 12
             miningRounds = accurate ? 2 : 1
+            mirrorsPositives = false
             tileSide = 512
             // Strong enough that scores stay below 1: with weak regularisation the separable
             // training windows drove most logits past the point where a probability is exactly
@@ -106,8 +111,8 @@ public struct BuiltInDetector: Sendable {
             height: exp(boxes.map { log($0.height) }.reduce(0, +) / Double(boxes.count)))
         var generator = SplitMix64(seed: configuration.seed)
 
-        // Positives: each box, jittered copies (IoU ≥ 0.55 with it), and their mirror images; the
-        // jitters teach the refinement regressor the way back to the box.
+        // Positives: each box, jittered copies (IoU ≥ 0.55 with it), and their mirror images when
+        // ``Configuration/mirrorsPositives``; the jitters teach the refinement regressor the way back to the box.
         var windows: [[TrainingWindow]] = labeled.map { _ in [] }
         for (i, item) in labeled.enumerated() {
             let w = Double(item.image.width), h = Double(item.image.height)
@@ -129,6 +134,7 @@ public struct BuiltInDetector: Sendable {
                 for window in placed {
                     let target = Self.offsets(from: window, to: box)
                     windows[i].append(TrainingWindow(box: window, label: box.classIndex + 1, target: target, mirrored: false))
+                    guard configuration.mirrorsPositives else { continue }
                     windows[i].append(TrainingWindow(
                         box: window, label: box.classIndex + 1, target: [-target[0], target[1], target[2], target[3]],
                         mirrored: true))
@@ -148,7 +154,7 @@ public struct BuiltInDetector: Sendable {
                 let y = Double(Int.random(in: 0...(item.image.height - Int(ah)), using: &generator))
                 let window = Detection(x1: x, y1: y, x2: x + aw, y2: y + ah, classIndex: -1, score: 0)
                 guard item.boxes.allSatisfy({ $0.intersectionOverUnion(window) < 0.3 }) else { continue }
-                windows[i].append(TrainingWindow(box: window, label: 0, target: nil, mirrored: Bool.random(using: &generator)))
+                windows[i].append(TrainingWindow(box: window, label: 0, target: nil, mirrored: configuration.mirrorsPositives && Bool.random(using: &generator)))
                 found += 1
             }
         }
@@ -267,7 +273,9 @@ public struct BuiltInDetector: Sendable {
         of windows: [TrainingWindow], in image: DecodedImage, tileSide: Int, reference: (width: Double, height: Double)
     ) -> [[Float]] {
         var out = [[Float]](repeating: [], count: windows.count)
-        let margin = Int(windows.map { max($0.box.width, $0.box.height) }.max() ?? 1) + 1
+        let largest = windows.map { max($0.box.width, $0.box.height) }.max() ?? 1
+        let before = Int((largest * ChannelFeatures.contextFraction).rounded(.up)) + 1
+        let margin = Int((largest * (1 + ChannelFeatures.contextFraction)).rounded(.up)) + 1
         for ty in stride(from: 0, to: image.height, by: tileSide) {
             for tx in stride(from: 0, to: image.width, by: tileSide) {
                 let members = windows.indices.filter {
@@ -275,7 +283,8 @@ public struct BuiltInDetector: Sendable {
                     return Int(b.x1) >= tx && Int(b.x1) < tx + tileSide && Int(b.y1) >= ty && Int(b.y1) < ty + tileSide
                 }
                 guard !members.isEmpty else { continue }
-                let region = ChannelFeatures(image: image, x0: tx, y0: ty, x1: tx + tileSide + margin, y1: ty + tileSide + margin)
+                let region = ChannelFeatures(
+                    image: image, x0: tx - before, y0: ty - before, x1: tx + tileSide + margin, y1: ty + tileSide + margin)
                 for i in members {
                     let b = windows[i].box
                     out[i] = region.window(
@@ -317,7 +326,9 @@ public struct TrainedDetector: Sendable {
 
     func scan(_ image: DecodedImage, floor: Double, overlap: Double, refine: Bool, shouldStop: () -> Bool) throws -> [Detection] {
         let tile = configuration.tileSide
-        let margin = Int(anchors.map { max($0.width, $0.height) }.max()!.rounded()) + 1
+        let largest = anchors.map { max($0.width, $0.height) }.max()!.rounded()
+        let before = Int((largest * ChannelFeatures.contextFraction).rounded(.up)) + 1
+        let margin = Int((largest * (1 + ChannelFeatures.contextFraction)).rounded(.up)) + 1
         let shapes = anchors.map { anchor in
             (width: min(Int(anchor.width.rounded()), image.width), height: min(Int(anchor.height.rounded()), image.height),
              stride: max(1, Int((min(anchor.width, anchor.height) * configuration.strideFraction).rounded())))
@@ -327,7 +338,7 @@ public struct TrainedDetector: Sendable {
         for ty in stride(from: 0, to: image.height, by: tile) {
             for tx in stride(from: 0, to: image.width, by: tile) {
                 if shouldStop() { throw CancellationError() }
-                let region = ChannelFeatures(image: image, x0: tx, y0: ty, x1: tx + tile + margin, y1: ty + tile + margin)
+                let region = ChannelFeatures(image: image, x0: tx - before, y0: ty - before, x1: tx + tile + margin, y1: ty + tile + margin)
                 var found: [Detection] = []
                 for shape in shapes where shape.width >= 1 && shape.height >= 1 {
                     // The global stride grid (multiples of the stride), so every window is the same

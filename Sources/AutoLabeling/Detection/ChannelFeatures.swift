@@ -8,7 +8,9 @@
 /// orientation channel divided by the window's mean magnitude (contrast normalisation, as HOG's
 /// block norm), the cell's mean magnitude and its mean colour; then the window's mean magnitude
 /// and its log width and height relative to a reference size (so the linear model can tell a
-/// window of the wrong size).
+/// window of the wrong size); then the channels' means over the context ring around the window
+/// (the window grown by ``contextFraction`` of its side on every side, less the window): an
+/// object differs from what surrounds it, and a window that cuts an object or holds two shows it.
 ///
 /// Invariants: ``dimension`` values for every window, whatever its size (at least 1 × 1 pixel);
 /// the region is held as `Double` sums, so a window's sum is exact to the last bit of `Float`
@@ -25,7 +27,10 @@ struct ChannelFeatures: Sendable {
     static let cells = 4
     /// Channels per pixel: orientations, magnitude, R, G, B.
     static let channels = orientationBins + 4
-    static let dimension = cells * cells * channels + 3
+    /// Per-cell values, the window's mean magnitude and log size, then the context ring's channels.
+    static let dimension = cells * cells * channels + 3 + channels
+    /// The context ring around a window reaches this fraction of the window's side beyond each edge.
+    static let contextFraction = 0.5
 
     /// The region in image coordinates: `[x0, x1) × [y0, y1)`.
     let x0: Int, y0: Int, x1: Int, y1: Int
@@ -143,6 +148,20 @@ struct ChannelFeatures: Sendable {
         out[o] = Float(meanMagnitude)
         out[o + 1] = Float(log(Double(wx2 - wx1) / max(referenceWidth, 1)))
         out[o + 2] = Float(log(Double(wy2 - wy1) / max(referenceHeight, 1)))
+        o += 3
+        // Context: the channels' means over the ring between the window and the window grown by
+        // `contextFraction` of its side on every side (clipped to the region), orientations
+        // normalised by the window's own magnitude; zero when the ring is empty.
+        let gx = Int((Double(bx - ax) * Self.contextFraction).rounded()), gy = Int((Double(by - ay) * Self.contextFraction).rounded())
+        let ex0 = max(0, ax - gx), ey0 = max(0, ay - gy), ex1 = min(x1 - x0, bx + gx), ey1 = min(y1 - y0, by + gy)
+        let ringArea = Double((ex1 - ex0) * (ey1 - ey0)) - area
+        if ringArea > 0 {
+            for c in 0..<Self.channels {
+                let source = mirrored && c < bins ? bins - 1 - c : c
+                let ring = (sum(source, ex0, ey0, ex1, ey1) - sum(source, ax, ay, bx, by)) / ringArea
+                out[o + c] = Float(c < bins ? ring / norm : ring)
+            }
+        }
         return out
     }
 }

@@ -8,8 +8,9 @@ import LabelingDomain
 /// detector trained without each group detects in it, and its boxes are matched with the true
 /// ones (same class, IoU ≥ 0.5, greedily by score). From those matches:
 ///
-/// - the **keep threshold**: the score that maximises the held-out F1 (a box is auto-labeled only
-///   at or above it);
+/// - the **keep threshold**: the score that maximises the held-out F2 (recall weighing twice
+///   precision, ``recallWeight``: a missed object costs the annotator a search and a drawing, a
+///   wrong box one rejection; a box is auto-labeled only at or above it);
 /// - the **sure threshold**: the lowest score at or above the keep threshold from which the
 ///   held-out boxes' precision reaches the task's target accuracy (when none does, every kept
 ///   box is low-confidence). Its one-sided Wilson lower bound (z 1.2816, as
@@ -21,7 +22,15 @@ import LabelingDomain
 ///   holds a candidate in at most ``doubtBudget`` of the held-out images. A target image with a
 ///   candidate in the band may hold an object nobody will be shown.
 ///
-/// Hard-example reasons of a target image (the service's codes, ``HardReason``):
+/// - the **image rule**: the chance that a box of a given score is right, fitted (isotonic, shrunk
+///   towards one half) on the held-out boxes; an image's chance of holding an error is one minus
+///   the chance that every kept box is right and every lower candidate is not a missed object; the
+///   threshold on it is the highest that flags ``catchTarget`` of the held-out images that hold an
+///   error (a wrong kept box or a missed object).
+///
+/// A target image is hard when it has no kept box, an odd size (reasons 0, 5, 6), or its chance
+/// of an error reaches the image rule's threshold; its reasons are those below that apply (at
+/// least reason 1). Hard-example reasons of a target image (the service's codes, ``HardReason``):
 ///
 /// | Code | Rule |
 /// |---|---|
@@ -31,9 +40,8 @@ import LabelingDomain
 /// | 3 | a kept box farther from its class's training boxes than they are (``ClassDistanceModel``, 99 % quantile, on the detector's standardised window features) |
 /// | 5, 6 | image area or aspect ratio far outside the labeled images' (``HardExampleDetector``'s rules) |
 ///
-/// The per-image coefficient is ``HardExampleDetector``'s: `0.7 · (1 − sureness) + 0.1 · min(reasons, 3)`,
-/// where sureness is the weakest kept box's score, lowered to `1 − s` by a doubtful candidate of
-/// score `s`; an image with no box has coefficient 1.
+/// The per-image coefficient is the image's chance of holding an error; an image with no box has
+/// coefficient 1.
 ///
 /// `accurate` also self-trains once: target images whose every kept box is sure and that have no
 /// doubtful candidate join the training set with those boxes (positives only: objects nobody
@@ -196,6 +204,7 @@ public struct DetectionPipeline: Sendable {
             var reasons: Set<HardReason> = []
             if kept.isEmpty { reasons.insert(.noTargetIdentified) }
             if kept.contains(where: { $0.score < thresholds.sure }) || doubt != nil { reasons.insert(.lowConfidence) }
+            let wrongChance = thresholds.wrongChance(found)
             if !committee.isEmpty {
                 let opinions = try committee.map {
                     try $0.detect(image, floor: Self.candidateFloor, shouldStop: shouldStop).filter { $0.score >= thresholds.doubt }
@@ -220,12 +229,13 @@ public struct DetectionPipeline: Sendable {
                 prediction: ClassPrediction(probabilities: [1, 0]), neighbourClass: nil, relativeDistance: nil,
                 width: image.width, height: image.height))
             reasons.formUnion(sizeReasons)
+            let structural = kept.isEmpty || !sizeReasons.isEmpty
             var finding: HardExampleDetector.Finding?
-            if !reasons.isEmpty {
-                let sureness = kept.isEmpty ? 0 : min(kept.map(\.score).min()!, 1 - (doubt ?? 0))
+            if structural || wrongChance >= thresholds.imageThreshold {
+                if reasons.isEmpty { reasons.insert(.lowConfidence) }
                 finding = .init(
                     reasons: reasons.sorted { $0.rawValue < $1.rawValue },
-                    coefficient: kept.isEmpty ? 1 : HardExampleDetector.coefficient(margin: sureness, reasons: reasons.count))
+                    coefficient: kept.isEmpty ? 1 : min(max(wrongChance, 0), 1))
                 for reason in reasons { reasonCounts[reason, default: 0] += 1 }
             }
             targets.append(TargetResult(boxes: kept, finding: finding))
@@ -239,6 +249,9 @@ public struct DetectionPipeline: Sendable {
         metrics["held_out_precision"] = thresholds.precision
         metrics["held_out_recall"] = thresholds.recall
         metrics["held_out_sure_precision_lower_bound"] = thresholds.sureLowerBound
+        metrics["hard_image_threshold"] = thresholds.imageThreshold
+        metrics["held_out_wrong_images"] = Double(thresholds.heldOutWrongImages)
+        metrics["held_out_flagged_images"] = Double(thresholds.heldOutFlaggedImages)
         metrics["target_accuracy"] = targetAccuracy
         metrics["target_met_on_held_out"] = thresholds.targetMet ? 1 : 0
         metrics["self_trained_images"] = Double(selfTrained)
@@ -288,7 +301,8 @@ public struct DetectionPipeline: Sendable {
                 if item.correct { correct += 1 }
                 if k + 1 < scored.count, scored[k + 1].score == item.score { continue }
                 let precision = Double(correct) / Double(k + 1), recall = Double(correct) / Double(objects)
-                let f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0
+                let beta2 = DetectionPipeline.recallWeight * DetectionPipeline.recallWeight
+                let f1 = precision + recall > 0 ? (1 + beta2) * precision * recall / (beta2 * precision + recall) : 0
                 if f1 > bestF1 {
                     (bestF1, keep, self.precision, self.recall) = (f1, item.score, precision, recall)
                 }
@@ -312,6 +326,85 @@ public struct DetectionPipeline: Sendable {
             let allowed = Int(Double(heldOut.count) * DetectionPipeline.doubtBudget)
             doubt = allowed < bandTops.count ? max(bandTops[allowed].nextUp, DetectionPipeline.candidateFloor) : DetectionPipeline.candidateFloor
             doubt = min(doubt, keep)
+            // The chance that a box is right, by score: isotonic (pool-adjacent-violators) over
+            // the held-out boxes in increasing score order.
+            var blocks: [(top: Double, right: Double, count: Double)] = []
+            for item in scored.reversed() {
+                blocks.append((item.score, item.correct ? 1 : 0, 1))
+                while blocks.count >= 2, blocks[blocks.count - 2].right / blocks[blocks.count - 2].count
+                    >= blocks[blocks.count - 1].right / blocks[blocks.count - 1].count {
+                    let last = blocks.removeLast()
+                    blocks[blocks.count - 1] = (last.top, blocks[blocks.count - 1].right + last.right, blocks[blocks.count - 1].count + last.count)
+                }
+            }
+            // Shrunk towards one half by one pseudo-observation each way, so no score is ever
+            // certainly right or certainly wrong.
+            rightness = blocks.map { (top: $0.top, chance: ($0.right + 0.5) / ($0.count + 1)) }
+            // The image rule: the largest wrong-probability threshold that still flags
+            // `catchTarget` of the held-out images that hold an error.
+            var images: [(chance: Double, wrong: Bool)] = []
+            for (found, truth) in heldOut {
+                let kept = found.filter { $0.score >= keep }
+                images.append((wrongChance(found), DetectionPipeline.errors(kept, truth) > 0))
+            }
+            images.sort { $0.chance > $1.chance }
+            let wrong = images.filter(\.wrong).count
+            heldOutWrongImages = wrong
+            let needed = Int((DetectionPipeline.catchTarget * Double(wrong)).rounded(.up))
+            if wrong == 0 {
+                imageThreshold = (images.first?.chance ?? 0.5).nextUp
+            } else {
+                var caught = 0
+                for (k, image) in images.enumerated() {
+                    if image.wrong { caught += 1 }
+                    if caught >= needed {
+                        imageThreshold = image.chance
+                        heldOutFlaggedImages = images[..<k].count + 1
+                        break
+                    }
+                }
+            }
         }
+
+        /// Per held-out score block (increasing `top`, the block's highest score), the chance a box is right.
+        var rightness: [(top: Double, chance: Double)] = []
+        /// A target image is hard when its ``wrongChance(_:)`` reaches this.
+        var imageThreshold = 0.5
+        var heldOutWrongImages = 0
+        var heldOutFlaggedImages = 0
+
+        /// The chance that a box of `score` is right (one half without held-out boxes).
+        func chanceRight(_ score: Double) -> Double {
+            guard !rightness.isEmpty else { return 0.5 }
+            return (rightness.first { score <= $0.top } ?? rightness.last!).chance
+        }
+
+        /// The chance that an image with candidates `found` holds an error: a kept box that is
+        /// wrong, or a candidate below the keep threshold that was a missed object (independence assumed).
+        func wrongChance(_ found: [Detection]) -> Double {
+            var allRight = 1.0
+            for box in found {
+                let right = chanceRight(box.score)
+                allRight *= box.score >= keep ? right : 1 - right
+            }
+            return 1 - allRight
+        }
+    }
+
+    /// The share of held-out images holding an error that the image rule must flag.
+    static let catchTarget = 0.9
+    /// The keep threshold maximises the held-out F-score with recall weighing this many times precision.
+    static let recallWeight = 2.0
+
+    /// Wrong kept boxes plus missed true boxes (same class, IoU ≥ 0.5, greedily by score).
+    static func errors(_ kept: [Detection], _ truth: [Detection]) -> Int {
+        var taken = [Bool](repeating: false, count: truth.count)
+        var wrong = 0
+        for box in kept.sorted(by: { $0.score > $1.score }) {
+            let match = truth.indices.filter { !taken[$0] && truth[$0].classIndex == box.classIndex }
+                .max { truth[$0].intersectionOverUnion(box) < truth[$1].intersectionOverUnion(box) }
+            if let match, truth[match].intersectionOverUnion(box) >= 0.5 { taken[match] = true } else { wrong += 1 }
+        }
+        return wrong + taken.filter { !$0 }.count
     }
 }
