@@ -79,9 +79,14 @@ public final class InProcessServer: @unchecked Sendable {
         let head = HTTPRequest(method: method, scheme: "http", authority: "localhost", path: target, headerFields: fields)
         let request = Request(head: head, body: RequestBody(buffer: ByteBuffer(bytes: body ?? Data())))
         let responder = self.responder
+        // The connection's channel ends with the request, as a client's connection would: a
+        // channel never closed keeps its pipeline (a reference cycle) for good: every request
+        // leaked one, and FuzzHTTPBody ran out of memory (README, Fuzzing). Made and finished
+        // on this thread, the one its event loop belongs to.
+        nonisolated(unsafe) let channel = EmbeddedChannel()
+        defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
         return Self.blocking {
-            let context = LedgerRequestContext(
-                source: ApplicationRequestContextSource(channel: EmbeddedChannel(), logger: Self.logger))
+            let context = LedgerRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: Self.logger))
             let response = try await responder.respond(to: request, context: context)
             let collector = Collector()
             try await response.body.write(collector)
