@@ -5,8 +5,10 @@ import LabelingDomain
 import Synchronization
 
 /// Reads and decodes the log's batches on a thread of its own, a few batches ahead of
-/// the rebuild that applies them: LZ4, CRC and protobuf work on one core while SQLite
-/// works on the other.
+/// the rebuild that applies them: the walk (reads, CRCs, hash chain) on that thread, and
+/// LZ4, records and protobuf decoding of a window of frames on every core
+/// (``EventLog/EventLog/readFrames(from:through:concurrency:decode:consume:)``: frames are
+/// independent once walked), while SQLite works on the shadows' threads.
 ///
 /// ```swift
 /// let batches = DecodedBatches(log: log, upTo: target, batchSize: 50_000)
@@ -15,9 +17,10 @@ import Synchronization
 /// ```
 ///
 /// Invariants: batches arrive in log order, each event exactly once, up to `target`
-/// inclusive; at most `capacity` decoded batches wait in memory; a read or decode error
-/// is delivered in order, after the batches before it; ``stop()`` (also on the consumer's
-/// error path) ends the reader thread without waiting for it.
+/// inclusive, each of at least `batchSize` events but the last (whole frames: a batch ends
+/// at a frame's end); at most `capacity` decoded batches wait in memory; a read or decode
+/// error is delivered in order, after the batches before it; ``stop()`` (also on the
+/// consumer's error path) ends the reader thread without waiting for it.
 final class DecodedBatches: Sendable {
     typealias Batch = [Projector.Decoded]
 
@@ -31,22 +34,28 @@ final class DecodedBatches: Sendable {
     init(log: EventLog, upTo target: UInt64, batchSize: Int, capacity: Int = 2) {
         free = DispatchSemaphore(value: capacity)
         Thread.detachNewThread { [self] in
-            var reached: UInt64 = 0
-            while reached < target, !stopped.load(ordering: .relaxed) {
-                let item: Result<Batch, ProjectionError>
-                do {
-                    let events = try log.read(from: reached + 1, limit: batchSize).prefix { $0.position <= target }
-                    guard let last = events.last else { break }
-                    reached = last.position
-                    item = .success(try Projector.decode(Array(events)))
-                } catch let error as ProjectionError {
-                    item = .failure(error)
-                } catch {
-                    item = .failure(.log(reason: "\(error)"))
+            /// Thrown out of `readFrames` once the consumer stopped.
+            struct Stopped: Error {}
+            var pending: Batch = []
+            do {
+                // The frame holding `target` is handed over whole: the events after it are left out here.
+                try log.readFrames(through: target, decode: { try Projector.decode(Array($0.prefix { $0.position <= target })) }) {
+                    decoded in
+                    if pending.isEmpty { pending.reserveCapacity(batchSize + decoded.count) }
+                    pending.append(contentsOf: decoded)
+                    guard pending.count >= batchSize else { return }
+                    guard put(.success(pending)) else { throw Stopped() }
+                    pending = []
                 }
-                guard put(item) else { return }
-                if case .failure = item { return }
+            } catch is Stopped {
+                return
+            } catch {
+                // The batches before the failure first, then the failure.
+                if !pending.isEmpty { guard put(.success(pending)) else { return } }
+                _ = put(.failure(error as? ProjectionError ?? .log(reason: "\(error)")))
+                return
             }
+            if !pending.isEmpty { guard put(.success(pending)) else { return } }
             _ = put(.success([]))  // the end
         }
     }
