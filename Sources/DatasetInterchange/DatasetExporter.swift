@@ -102,7 +102,7 @@ public enum DatasetExporter {
             .filter { state.samples[$0].map(filter.includes) ?? false }
             .sorted { (state.samples[$0]!.name, $0.rawValue) < (state.samples[$1]!.name, $1.rawValue) }
         func source(_ id: SampleID) -> String {
-            let path = dataset.sources[id] ?? ""
+            let path = dataset.facts[id]?.sourcePath ?? ""
             if let root, path.hasPrefix(root.standardizedFileURL.path + "/") {
                 return String(path.dropFirst(root.standardizedFileURL.path.count + 1))
             }
@@ -171,7 +171,7 @@ public enum DatasetExporter {
             var line: [String: JSONText] = [
                 "source": .string(source(id)), "id": .string(id.rawValue), "name": .string(record.name),
             ]
-            if let usage = dataset.usages[id] { line["usage"] = .string(usage.manifestName) }
+            if let usage = dataset.facts[id]?.usage { line["usage"] = .string(usage.manifestName) }
             if !clearHard {
                 line["hard"] = .string(record.hardMark == nil ? "false" : "true")
                 if let mark = record.hardMark {
@@ -180,7 +180,7 @@ public enum DatasetExporter {
                 }
             }
             let labels = record.visibleLabels
-            let time = creationTime(dataset.labelTimes[id])
+            let time = creationTime(dataset.facts[id]?.labelsAt)
             if !labels.isEmpty {
                 switch state.type {
                 case .imageClassification:

@@ -353,13 +353,26 @@ actor DatasetSession {
         snapshotInFlight = true
         let units = unitsSinceSnapshot
         unitsSinceSnapshot = 0
-        let snapshot = DatasetSnapshot(state: state, version: state.version, position: lastPosition, eventID: lastEventID)
-        let store = snapshots
-        let id = datasetID
+        let (store, id, log, version) = (snapshots, datasetID, log, state.version)
         Task.detached(priority: .background) {
-            let saved = (try? store.save(snapshot, of: id)) != nil
-            await self.snapshotFinished(version: saved ? snapshot.version : nil, units: units)
+            let saved = await OffPool.run { () -> Bool in
+                (try? Self.writeSnapshot(id, version: version, position: lastPosition, eventID: lastEventID, log: log, store: store)) != nil
+            }
+            await self.snapshotFinished(version: saved ? version : nil, units: units)
         }
+    }
+
+    /// Writes the snapshot of `dataset` at `version` (the stream's event at `position`, with id
+    /// `eventID`): the dataset as the one as-of implementation makes it there
+    /// (``DatasetReplay``, from the newest snapshot before), which holds the state this
+    /// session holds and what as-of reads need besides.
+    static func writeSnapshot(
+        _ dataset: DatasetID, version: UInt64, position: UInt64, eventID: UUID, log: any EventStore, store: SnapshotStore
+    ) throws {
+        guard let at = try DatasetReplay.replay(dataset, reader: EventReader(log), upTo: position, snapshots: store),
+            at.state.version == version, !at.state.isDeleted
+        else { return }
+        try store.save(DatasetSnapshot(dataset: at, eventID: eventID), of: dataset)
     }
 
     private func snapshotFinished(version: UInt64?, units: UInt64) {
@@ -387,8 +400,10 @@ actor DatasetSession {
         guard state.version > 0, !state.isDeleted, let position = try await log.position(ofStream: stream, version: state.version),
             let event = try await log.read(from: position, limit: 1).first
         else { return 0 }
-        try snapshots.save(
-            DatasetSnapshot(state: state, version: state.version, position: position, eventID: event.eventID), of: datasetID)
+        let (store, id, log, version, eventID) = (snapshots, datasetID, log, state.version, event.eventID)
+        try await OffPool.run { () throws in
+            try Self.writeSnapshot(id, version: version, position: position, eventID: eventID, log: log, store: store)
+        }
         lastSnapshotVersion = state.version
         unitsSinceSnapshot = 0
         return state.version

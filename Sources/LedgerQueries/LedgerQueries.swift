@@ -17,31 +17,33 @@ import Projections
 ///
 /// Invariants:
 /// - Current reads come from the projections (never from the write side's dataset actors);
-///   as-of reads fold the dataset's stream up to the position, once: through
-///   ``LabelingService/DatasetReplay`` for the dataset itself, through the datasets
-///   projection's own applier for its tabs and stats
-///   (``Projections/ProjectionQueries/asOf(_:log:upTo:scratch:_:)``), so as of the head
-///   they equal the current ones.
+///   as-of reads — the dataset, its tabs, its stats — have one implementation:
+///   ``LabelingService/DatasetReplay`` (the newest snapshot at or before the position, then
+///   the dataset's events after it), read with the live tabs' rules by
+///   ``Projections/AsOfView``, so as of the head they equal the current ones.
 /// - Nothing blocks the cooperative thread pool: every SQLite or log read runs on a
 ///   dispatch queue (``LabelingService/OffPool``) and the caller awaits it.
 ///
 /// Thread-safety: a `Sendable` value; call from any task.
 public struct LedgerQueries: Sendable {
-    let log: EventLog
+    /// The log's synchronous reads (any engine), for the work that runs off the pool.
+    let log: EventReader
     /// The projections' own query API (for callers that already run off the pool).
     public let projections: ProjectionQueries
-    /// Where as-of scratch projections are built (each removed when its read ends).
-    let scratch: URL
+    /// The dataset snapshots as-of reads start from (nil: every as-of read folds the stream
+    /// from its start).
+    let snapshots: SnapshotStore?
 
-    public init(log: EventLog, store: ProjectionStore, scratch: URL = FileManager.default.temporaryDirectory) {
-        self.log = log
+    public init(log: any EventStore, store: ProjectionStore, snapshots: SnapshotStore? = nil) {
+        self.log = EventReader(log)
         self.projections = ProjectionQueries(store: store)
-        self.scratch = scratch
+        self.snapshots = snapshots
     }
 
     // MARK: - The log
 
-    /// The last durable position (cheap: no I/O).
+    /// The last durable position this process knows (cheap: no I/O; on a store shared by
+    /// several nodes, a lower bound that includes this node's appends and those it was told of).
     public var head: UInt64 { log.head }
 
     /// The last position the log recorded at or before `date` (0 when it has nothing that old).
@@ -49,7 +51,7 @@ public struct LedgerQueries: Sendable {
         guard date.timeIntervalSince1970.isFinite else { throw .invalidTime("\(date) is not a time") }
         let log = log
         return try await OffPool.run { () throws(QueryError) in
-            do throws(ServiceError) { return try DatasetReplay.position(asOf: date, log: log) } catch { throw .service(error) }
+            do throws(ServiceError) { return try DatasetReplay.position(asOf: date, reader: log) } catch { throw .service(error) }
         }
     }
 
@@ -80,9 +82,13 @@ public struct LedgerQueries: Sendable {
     public func dataset(_ dataset: DatasetID, asOf position: UInt64) async throws(QueryError) -> DatasetAtPosition {
         let head = log.head
         guard position <= head else { throw .positionBeyondHead(position: position, head: head) }
-        let log = log
+        let (log, snapshots) = (log, snapshots)
         let found = try await OffPool.run { () throws(QueryError) in
-            do throws(ServiceError) { return try DatasetReplay.replay(dataset, log: log, upTo: position) } catch { throw .service(error) }
+            do throws(ServiceError) {
+                return try DatasetReplay.replay(dataset, reader: log, upTo: position, snapshots: snapshots)
+            } catch {
+                throw .service(error)
+            }
         }
         guard let found else { throw .datasetNotFound(dataset: dataset.rawValue, position: position) }
         return found
@@ -116,12 +122,20 @@ public struct LedgerQueries: Sendable {
     ///   when the dataset is unknown (now), ``QueryError/datasetNotFound(dataset:position:)``
     ///   when it did not exist then.
     public func samples(_ query: SampleQuery, asOf position: UInt64? = nil) async throws(QueryError) -> TabPage {
-        try await read(query.dataset, asOf: position) { queries throws(ProjectionError) in try queries.tab(query) }
+        try await read(query.dataset, asOf: position) { queries throws(ProjectionError) in
+            try queries.tab(query)
+        } then: { view throws(ProjectionError) in
+            try view.tab(query)
+        }
     }
 
     /// Whether any sample of `dataset` has `labeler` (now, or as of `position`).
     public func hasLabeler(_ labeler: Labeler, in dataset: DatasetID, asOf position: UInt64? = nil) async throws(QueryError) -> Bool {
-        try await read(dataset, asOf: position) { queries throws(ProjectionError) in try queries.hasLabeler(labeler, in: dataset) }
+        try await read(dataset, asOf: position) { queries throws(ProjectionError) in
+            try queries.hasLabeler(labeler, in: dataset)
+        } then: { view throws(ProjectionError) in
+            view.hasLabeler(labeler)
+        }
     }
 
     /// One sample (nil: the dataset has no such sample) with its dataset's labeling type.
@@ -135,7 +149,11 @@ public struct LedgerQueries: Sendable {
 
     /// The dataset's statistics, now or as of `position`.
     public func stats(of dataset: DatasetID, asOf position: UInt64? = nil) async throws(QueryError) -> DatasetStats {
-        try await read(dataset, asOf: position) { queries throws(ProjectionError) in try queries.stats(of: dataset) }
+        try await read(dataset, asOf: position) { queries throws(ProjectionError) in
+            try queries.stats(of: dataset)
+        } then: { view throws(ProjectionError) in
+            try view.stats()
+        }
     }
 
     // MARK: - Tasks
@@ -179,26 +197,17 @@ public struct LedgerQueries: Sendable {
         }
     }
 
-    /// A read of the live projections (`position` nil) or of a scratch projection of
-    /// `dataset` as of `position`, off the pool.
+    /// A read of the live projections (`position` nil, `live`) or of `dataset` as it was at
+    /// `position` (`then`, on the one as-of implementation's value), off the pool.
     private func read<T: Sendable>(
         _ dataset: DatasetID, asOf position: UInt64?,
-        _ body: @escaping @Sendable (ProjectionQueries) throws(ProjectionError) -> T
+        _ live: @escaping @Sendable (ProjectionQueries) throws(ProjectionError) -> T,
+        then: @escaping @Sendable (AsOfView) throws(ProjectionError) -> T
     ) async throws(QueryError) -> T {
-        guard let position else { return try await projection(body) }
-        let head = log.head
-        guard position <= head else { throw .positionBeyondHead(position: position, head: head) }
-        let (queries, log, scratch) = (projections, log, scratch)
-        let found = try await OffPool.run { () throws(QueryError) in
-            do throws(ProjectionError) {
-                return try queries.asOf(dataset, log: log, upTo: position, scratch: scratch) { then throws(ProjectionError) in
-                    try body(then)
-                }
-            } catch {
-                throw .projection(error)
-            }
+        guard let position else { return try await projection(live) }
+        let found = try await self.dataset(dataset, asOf: position)
+        return try await OffPool.run { () throws(QueryError) in
+            do throws(ProjectionError) { return try then(AsOfView(found)) } catch { throw .projection(error) }
         }
-        guard let found else { throw .datasetNotFound(dataset: dataset.rawValue, position: position) }
-        return found
     }
 }

@@ -94,19 +94,7 @@ public struct ProjectionQueries: Sendable {
     /// The SQL of a tab page (one row more than the limit: whether a next page exists),
     /// selecting `columns` of `samples s`. The first selected column must be `s.seq`.
     static func tabSQL(_ query: SampleQuery, columns: String) throws(ProjectionError) -> (String, StatementArguments) {
-        guard (1...100).contains(query.limit) else {
-            throw .invalidQuery(field: "limit", reason: "\(query.limit) is outside 1…100")
-        }
-        guard query.offset >= 0 else { throw .invalidQuery(field: "offset", reason: "\(query.offset) is negative") }
-        if let cursor = query.cursor {
-            guard cursor.order == query.order else {
-                throw .invalidQuery(field: "cursor", reason: "the cursor was made for order \(cursor.order.rawValue)")
-            }
-            guard query.offset == 0 else { throw .invalidQuery(field: "offset", reason: "offset and cursor exclude each other") }
-        }
-        if let range = query.scoreRange, range.lowerBound < 0 || range.upperBound > 1 {
-            throw .invalidQuery(field: "score", reason: "\(range) is not within [0, 1]")
-        }
+        try query.validate()
         var sql: String
         var arguments: StatementArguments = []
         let key: String

@@ -48,3 +48,23 @@ public struct SampleQuery: Sendable, Hashable {
         self.cursor = cursor
     }
 }
+
+extension SampleQuery {
+    /// Checks the paging and filter rules (see the type's documentation).
+    /// - Throws: ``ProjectionError/invalidQuery(field:reason:)`` naming the first broken rule.
+    func validate() throws(ProjectionError) {
+        guard (1...100).contains(limit) else {
+            throw .invalidQuery(field: "limit", reason: "\(limit) is outside 1…100")
+        }
+        guard offset >= 0 else { throw .invalidQuery(field: "offset", reason: "\(offset) is negative") }
+        if let cursor {
+            guard cursor.order == order else {
+                throw .invalidQuery(field: "cursor", reason: "the cursor was made for order \(cursor.order.rawValue)")
+            }
+            guard offset == 0 else { throw .invalidQuery(field: "offset", reason: "offset and cursor exclude each other") }
+        }
+        if let range = scoreRange, range.lowerBound < 0 || range.upperBound > 1 {
+            throw .invalidQuery(field: "score", reason: "\(range) is not within [0, 1]")
+        }
+    }
+}

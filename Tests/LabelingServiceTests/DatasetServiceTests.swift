@@ -165,14 +165,15 @@ extension DatasetService {
         defer { fixture.cleanup() }
         try await fixture.service.createDigits(samples: 300)
         for i in 0..<10 { _ = try await fixture.service.label([i], "\(i % 10)") }
-        try await fixture.service.snapshot("digits")
-        let url = fixture.service.snapshots.url(for: "digits")
+        let version = try await fixture.service.snapshot("digits")
+        let url = fixture.service.snapshots.url(for: "digits", version: version)
         let leftOver = try Data(contentsOf: url)
         _ = try await fixture.service.execute(.deleteDataset(by: "ana", at: now), on: "digits", actor: "ana")
         #expect(!FileManager.default.fileExists(atPath: url.path))
         #expect(try await fixture.service.snapshot("digits") == 0)  // nothing written
         #expect(!FileManager.default.fileExists(atPath: url.path))
 
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try leftOver.write(to: url)
         let restarted = fixture.sibling()
         #expect(try await restarted.info(of: "digits")?.deletion != nil)
@@ -185,9 +186,9 @@ extension DatasetService {
         defer { fixture.cleanup() }
         try await fixture.service.createDigits(samples: 50)
         _ = try await fixture.service.label([1, 2], "1")
-        try await fixture.service.snapshot("digits")
+        let version = try await fixture.service.snapshot("digits")
         let expected = try #require(try await fixture.service.state(of: "digits"))
-        let url = fixture.service.snapshots.url(for: "digits")
+        let url = fixture.service.snapshots.url(for: "digits", version: version)
         let original = try Data(contentsOf: url)
 
         // Another state format: rewrite the version field and its checksum.
@@ -213,9 +214,11 @@ extension DatasetService {
             .createDataset(id: "digits", name: "digits", typeCode: 0, labels: [LabelDefinition(name: "x", color: "#000000")],
                            description: "", by: "bob", at: now), on: "digits", actor: "bob")
         try await elsewhere.service.execute(.addSamples([sample(0)], by: "bob"), on: "digits", actor: "bob")
-        try await elsewhere.service.snapshot("digits")
+        let elsewhereVersion = try await elsewhere.service.snapshot("digits")
         try FileManager.default.removeItem(at: url)
-        try FileManager.default.copyItem(at: elsewhere.service.snapshots.url(for: "digits"), to: url)
+        try FileManager.default.copyItem(
+            at: elsewhere.service.snapshots.url(for: "digits", version: elsewhereVersion),
+            to: fixture.service.snapshots.url(for: "digits", version: elsewhereVersion))
         #expect(fixture.service.snapshots.load("digits", log: fixture.log).rejection == .notInThisLog)
     }
 
@@ -228,8 +231,9 @@ extension DatasetService {
         let olderEvent = try #require(try fixture.log.read(from: olderPosition, limit: 1).first)
         _ = try await fixture.service.label([1], "3")
         let newer = try await fixture.service.snapshot("digits")
-        try fixture.service.snapshots.save(
-            DatasetSnapshot(state: older, version: older.version, position: olderPosition, eventID: olderEvent.eventID), of: "digits")
+        let olderDataset = try #require(try DatasetReplay.replay("digits", log: fixture.log, upTo: olderPosition))
+        #expect(olderDataset.state == older)
+        try fixture.service.snapshots.save(DatasetSnapshot(dataset: olderDataset, eventID: olderEvent.eventID), of: "digits")
         let loaded = try fixture.service.snapshots.load("digits", log: fixture.log).get()
         #expect(loaded.version == newer)
     }
