@@ -70,7 +70,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let ids = try dataset.map { [project.dataset($0)] } ?? ProjectionQueries(store: store!).datasetIDs(asOfPosition: position)
         var objects: [[String: Any]] = []
         for id in ids {
-            guard let asOf = try DatasetReplay.replay(id, log: log, upTo: position) else { throw ProjectionError.datasetNotFound(id) }
+            guard let asOf = try DatasetReplay.replay(id, log: log, upTo: position, snapshots: SnapshotStore(directory: data.directory.snapshots)) else { throw ProjectionError.datasetNotFound(id) }
             if json { objects.append(object(asOf)) } else { printText(id, asOf) }
         }
         if json {
