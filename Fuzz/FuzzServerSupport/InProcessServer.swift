@@ -50,7 +50,7 @@ public final class InProcessServer: @unchecked Sendable {
         let root = self.root
         let (runtime, token) = Self.blocking {
             let runtime = try await LedgerRuntime(configuration: ServerConfiguration(dataDirectory: root, runReactor: false))
-            return (runtime, try runtime.tokens.create(name: "ada", role: .admin, project: nil))
+            return (runtime, try await runtime.tokens.create(name: "ada", role: .admin, project: nil))
         }
         self.runtime = runtime
         self.token = token
@@ -83,7 +83,7 @@ public final class InProcessServer: @unchecked Sendable {
         // channel never closed keeps its pipeline (a reference cycle) for good: every request
         // leaked one, and FuzzHTTPBody ran out of memory (README, Fuzzing). Made and finished
         // on this thread, the one its event loop belongs to.
-        nonisolated(unsafe) let channel = EmbeddedChannel()
+        let channel = EmbeddedChannel()
         defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
         return Self.blocking {
             let context = LedgerRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: Self.logger))
