@@ -21,14 +21,23 @@ import LabelingDomain
 /// Thread-safety: a value type over the `Sendable` store; call from any task.
 public struct ProjectionQueries: Sendable {
     public let store: ProjectionStore
+    /// Generations read instead of the store's live ones (an as-of scratch projection, see
+    /// ``asOf(_:log:upTo:scratch:_:)``).
+    let pinned: [ProjectionKind: ProjectionGeneration]
 
     public init(store: ProjectionStore) {
         self.store = store
+        self.pinned = [:]
     }
 
-    /// The live generation of `kind`, the one a query reads.
+    init(store: ProjectionStore, pinned: [ProjectionKind: ProjectionGeneration]) {
+        self.store = store
+        self.pinned = pinned
+    }
+
+    /// The generation of `kind` a query reads: a pinned one, else the live one.
     func generation(_ kind: ProjectionKind) -> ProjectionGeneration {
-        store.generation(kind)
+        pinned[kind] ?? store.generation(kind)
     }
 
     // MARK: - Tabs
